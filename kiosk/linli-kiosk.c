@@ -1,0 +1,426 @@
+/* linli-kiosk.c
+ *
+ * LinliKiosk is what ui/ talks to: it holds the configuration, the session,
+ * the list of service tiles and the devices, plus the presentation choices a
+ * resident makes (language, text size, contrast, voice). Those choices belong
+ * to the resident, so they return to the configured defaults when the session
+ * ends: the next person finds the kiosk as the county set it up.
+ */
+#define G_LOG_DOMAIN "linli-kiosk"
+
+#include "linli-kiosk.h"
+
+#include <glib/gi18n.h>
+#include <libintl.h>
+#include <stdlib.h>
+
+#include "linli-device.h"
+#include "linli-devices.h"
+
+struct _LinliKiosk
+{
+  GObject parent_instance;
+
+  LinliConfig *config;
+  LinliSession *session;
+  GListModel *services;
+  GListModel *devices;
+
+  char *language;
+  int text_size;
+  gboolean high_contrast;
+  gboolean voice_enabled;
+
+  guint staff_calls;
+  guint64 sessions_served;
+};
+
+G_DEFINE_FINAL_TYPE (LinliKiosk, linli_kiosk, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_LANGUAGE,
+  PROP_TEXT_SIZE,
+  PROP_HIGH_CONTRAST,
+  PROP_VOICE_ENABLED,
+  N_PROPS
+};
+
+enum
+{
+  SIGNAL_STAFF_CALLED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/**
+ * linli_i18n_apply_language:
+ * @language: "zh_CN" or "en"
+ *
+ * Switches the gettext catalog of the whole process. GLib's gettext reads
+ * LANGUAGE on every lookup once its cache is invalidated, which is what
+ * glibc's _nl_msg_cat_cntr is for (the documented way to switch at run time).
+ */
+void
+linli_i18n_apply_language (const char *language)
+{
+  extern int _nl_msg_cat_cntr;
+
+  g_setenv ("LANGUAGE", language, TRUE);
+  ++_nl_msg_cat_cntr;
+}
+
+static void
+reset_presentation (LinliKiosk *self)
+{
+  linli_kiosk_set_language (self, linli_config_get_string (self->config, "kiosk", "language"));
+  linli_kiosk_set_text_size (self, linli_config_get_int (self->config, "display", "text-size"));
+  linli_kiosk_set_high_contrast (self,
+                                 linli_config_get_boolean (self->config, "display", "high-contrast"));
+  linli_kiosk_set_voice_enabled (self, linli_config_get_boolean (self->config, "voice", "enabled"));
+}
+
+static void
+on_session_ended (LinliSession *session, LinliSessionEndReason reason, gpointer user_data)
+{
+  LinliKiosk *self = user_data;
+  GEnumClass *klass = g_type_class_ref (LINLI_TYPE_SESSION_END_REASON);
+
+  self->sessions_served++;
+  g_info ("session %" G_GUINT64_FORMAT " ended (%s)", linli_session_get_serial (session),
+          g_enum_get_value (klass, (int) reason)->value_nick);
+  g_type_class_unref (klass);
+  reset_presentation (self);
+}
+
+static void
+linli_kiosk_dispose (GObject *object)
+{
+  LinliKiosk *self = LINLI_KIOSK (object);
+
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      linli_session_finish (self->session, LINLI_SESSION_END_SHUTDOWN);
+    }
+  g_clear_object (&self->session);
+  g_clear_object (&self->services);
+  g_clear_object (&self->devices);
+  g_clear_object (&self->config);
+
+  G_OBJECT_CLASS (linli_kiosk_parent_class)->dispose (object);
+}
+
+static void
+linli_kiosk_finalize (GObject *object)
+{
+  LinliKiosk *self = LINLI_KIOSK (object);
+
+  g_free (self->language);
+
+  G_OBJECT_CLASS (linli_kiosk_parent_class)->finalize (object);
+}
+
+static void
+linli_kiosk_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  LinliKiosk *self = LINLI_KIOSK (object);
+
+  switch (prop_id)
+    {
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
+    case PROP_TEXT_SIZE:
+      g_value_set_int (value, self->text_size);
+      break;
+    case PROP_HIGH_CONTRAST:
+      g_value_set_boolean (value, self->high_contrast);
+      break;
+    case PROP_VOICE_ENABLED:
+      g_value_set_boolean (value, self->voice_enabled);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+linli_kiosk_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  LinliKiosk *self = LINLI_KIOSK (object);
+
+  switch (prop_id)
+    {
+    case PROP_LANGUAGE:
+      linli_kiosk_set_language (self, g_value_get_string (value));
+      break;
+    case PROP_TEXT_SIZE:
+      linli_kiosk_set_text_size (self, g_value_get_int (value));
+      break;
+    case PROP_HIGH_CONTRAST:
+      linli_kiosk_set_high_contrast (self, g_value_get_boolean (value));
+      break;
+    case PROP_VOICE_ENABLED:
+      linli_kiosk_set_voice_enabled (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+linli_kiosk_class_init (LinliKioskClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = linli_kiosk_dispose;
+  object_class->finalize = linli_kiosk_finalize;
+  object_class->get_property = linli_kiosk_get_property;
+  object_class->set_property = linli_kiosk_set_property;
+
+  properties[PROP_LANGUAGE]
+      = g_param_spec_string ("language", NULL, NULL, "zh_CN",
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEXT_SIZE]
+      = g_param_spec_int ("text-size", NULL, NULL, 1, 3, 1,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HIGH_CONTRAST]
+      = g_param_spec_boolean ("high-contrast", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VOICE_ENABLED]
+      = g_param_spec_boolean ("voice-enabled", NULL, NULL, TRUE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LinliKiosk::staff-called:
+   *
+   * A resident asked for staff.
+   */
+  signals[SIGNAL_STAFF_CALLED] = g_signal_new ("staff-called", G_TYPE_FROM_CLASS (klass),
+                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 0);
+}
+
+static void
+linli_kiosk_init (LinliKiosk *self)
+{
+  self->text_size = 1;
+  self->voice_enabled = TRUE;
+}
+
+/**
+ * linli_kiosk_new:
+ * @config: (transfer none): the effective configuration
+ */
+LinliKiosk *
+linli_kiosk_new (LinliConfig *config)
+{
+  LinliKiosk *self;
+
+  g_return_val_if_fail (LINLI_IS_CONFIG (config), NULL);
+
+  self = g_object_new (LINLI_TYPE_KIOSK, NULL);
+  self->config = g_object_ref (config);
+  self->session
+      = linli_session_new ((guint) linli_config_get_int (config, "session", "inactivity-timeout"),
+                           (guint) linli_config_get_int (config, "session", "warning-countdown"),
+                           (guint) linli_config_get_int (config, "session", "more-time-factor"));
+  g_signal_connect (self->session, "ended", G_CALLBACK (on_session_ended), self);
+  self->services = linli_service_tiles_load_default ();
+  self->devices = linli_devices_new_from_config (config);
+  reset_presentation (self);
+  return self;
+}
+
+LinliConfig *
+linli_kiosk_get_config (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->config;
+}
+
+LinliSession *
+linli_kiosk_get_session (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->session;
+}
+
+/* Returns: (transfer none): a list of #LinliServiceTile */
+GListModel *
+linli_kiosk_get_services (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->services;
+}
+
+/* Returns: (transfer none): a list of #LinliDevice */
+GListModel *
+linli_kiosk_get_devices (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->devices;
+}
+
+const char *
+linli_kiosk_get_language (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->language;
+}
+
+void
+linli_kiosk_set_language (LinliKiosk *self, const char *language)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+  g_return_if_fail (language != NULL);
+
+  if (g_strcmp0 (self->language, language) == 0)
+    return;
+  g_free (self->language);
+  self->language = g_strdup (language);
+  linli_i18n_apply_language (language);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
+}
+
+int
+linli_kiosk_get_text_size (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), 1);
+  return self->text_size;
+}
+
+void
+linli_kiosk_set_text_size (LinliKiosk *self, int text_size)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+
+  text_size = CLAMP (text_size, 1, 3);
+  if (self->text_size == text_size)
+    return;
+  self->text_size = text_size;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT_SIZE]);
+}
+
+gboolean
+linli_kiosk_get_high_contrast (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), FALSE);
+  return self->high_contrast;
+}
+
+void
+linli_kiosk_set_high_contrast (LinliKiosk *self, gboolean high_contrast)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+
+  high_contrast = !!high_contrast;
+  if (self->high_contrast == high_contrast)
+    return;
+  self->high_contrast = high_contrast;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGH_CONTRAST]);
+}
+
+gboolean
+linli_kiosk_get_voice_enabled (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), FALSE);
+  return self->voice_enabled;
+}
+
+void
+linli_kiosk_set_voice_enabled (LinliKiosk *self, gboolean voice_enabled)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+
+  voice_enabled = !!voice_enabled;
+  if (self->voice_enabled == voice_enabled)
+    return;
+  self->voice_enabled = voice_enabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VOICE_ENABLED]);
+}
+
+/* The resident touched "start" on the attract screen (later: placed a card). */
+void
+linli_kiosk_start_session (LinliKiosk *self)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+
+  if (linli_session_begin (self->session))
+    g_info ("session %" G_GUINT64_FORMAT " began", linli_session_get_serial (self->session));
+}
+
+void
+linli_kiosk_finish_session (LinliKiosk *self)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+  linli_session_finish (self->session, LINLI_SESSION_END_FINISHED);
+}
+
+void
+linli_kiosk_user_activity (LinliKiosk *self)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+  linli_session_activity (self->session);
+}
+
+void
+linli_kiosk_more_time (LinliKiosk *self)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+  linli_session_request_more_time (self->session);
+}
+
+/* Records the request; the platform relay arrives with the platform client
+ * (issue 5). The screen tells the resident where staff can be found. */
+void
+linli_kiosk_call_staff (LinliKiosk *self)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+
+  self->staff_calls++;
+  g_info ("staff call requested (%u since start)", self->staff_calls);
+  g_signal_emit (self, signals[SIGNAL_STAFF_CALLED], 0);
+}
+
+guint
+linli_kiosk_get_staff_calls (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), 0);
+  return self->staff_calls;
+}
+
+guint64
+linli_kiosk_get_sessions_served (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), 0);
+  return self->sessions_served;
+}
+
+static void
+on_device_probed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!linli_device_probe_finish (LINLI_DEVICE (source), result, &error))
+    g_warning ("probing %s failed: %s", linli_device_get_name (LINLI_DEVICE (source)),
+               error->message);
+}
+
+/* Asks every device for its state, in the background. */
+void
+linli_kiosk_refresh_devices (LinliKiosk *self)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+
+  for (guint i = 0; i < g_list_model_get_n_items (self->devices); i++)
+    {
+      g_autoptr (LinliDevice) device = g_list_model_get_item (self->devices, i);
+      linli_device_probe_async (device, NULL, on_device_probed, NULL);
+    }
+}

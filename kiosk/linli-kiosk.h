@@ -1,0 +1,43 @@
+/* linli-kiosk.h: the state the screens show, and the intents they send. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "linli-config.h"
+#include "linli-session.h"
+#include "linli-service-tile.h"
+
+G_BEGIN_DECLS
+
+#define LINLI_TYPE_KIOSK (linli_kiosk_get_type ())
+G_DECLARE_FINAL_TYPE (LinliKiosk, linli_kiosk, LINLI, KIOSK, GObject)
+
+LinliKiosk *linli_kiosk_new (LinliConfig *config);
+
+LinliConfig *linli_kiosk_get_config (LinliKiosk *self);
+LinliSession *linli_kiosk_get_session (LinliKiosk *self);
+GListModel *linli_kiosk_get_services (LinliKiosk *self);
+GListModel *linli_kiosk_get_devices (LinliKiosk *self);
+
+const char *linli_kiosk_get_language (LinliKiosk *self);
+void linli_kiosk_set_language (LinliKiosk *self, const char *language);
+int linli_kiosk_get_text_size (LinliKiosk *self);
+void linli_kiosk_set_text_size (LinliKiosk *self, int text_size);
+gboolean linli_kiosk_get_high_contrast (LinliKiosk *self);
+void linli_kiosk_set_high_contrast (LinliKiosk *self, gboolean high_contrast);
+gboolean linli_kiosk_get_voice_enabled (LinliKiosk *self);
+void linli_kiosk_set_voice_enabled (LinliKiosk *self, gboolean voice_enabled);
+
+void linli_kiosk_start_session (LinliKiosk *self);
+void linli_kiosk_finish_session (LinliKiosk *self);
+void linli_kiosk_user_activity (LinliKiosk *self);
+void linli_kiosk_more_time (LinliKiosk *self);
+void linli_kiosk_call_staff (LinliKiosk *self);
+guint linli_kiosk_get_staff_calls (LinliKiosk *self);
+guint64 linli_kiosk_get_sessions_served (LinliKiosk *self);
+
+void linli_kiosk_refresh_devices (LinliKiosk *self);
+
+void linli_i18n_apply_language (const char *language);
+
+G_END_DECLS

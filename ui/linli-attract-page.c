@@ -1,0 +1,61 @@
+/* linli-attract-page.c
+ *
+ * The attract screen says in very large text what to do first, shows a
+ * card moving onto the reader (a CSS animation, no timer on the main loop),
+ * and offers a start without a card and a call for help.
+ */
+#define G_LOG_DOMAIN "linli-attract-page"
+
+#include "linli-attract-page.h"
+
+#include <glib/gi18n.h>
+
+struct _LinliAttractPage
+{
+  GtkBox parent_instance;
+
+  GtkLabel *place_label;
+};
+
+G_DEFINE_FINAL_TYPE (LinliAttractPage, linli_attract_page, GTK_TYPE_BOX)
+
+static void
+linli_attract_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), LINLI_TYPE_ATTRACT_PAGE);
+  G_OBJECT_CLASS (linli_attract_page_parent_class)->dispose (object);
+}
+
+static void
+linli_attract_page_class_init (LinliAttractPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = linli_attract_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/cn/linli/Kiosk/ui/linli-attract-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, LinliAttractPage, place_label);
+}
+
+static void
+linli_attract_page_init (LinliAttractPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+LinliAttractPage *
+linli_attract_page_new (LinliKiosk *kiosk)
+{
+  LinliAttractPage *self = g_object_new (LINLI_TYPE_ATTRACT_PAGE, NULL);
+  LinliConfig *config = linli_kiosk_get_config (kiosk);
+  const char *county = linli_config_get_string (config, "kiosk", "county-name");
+  const char *centre = linli_config_get_string (config, "kiosk", "centre-name");
+
+  /* The place names are the county's own words, shown as configured. */
+  if (*county != '\0' || *centre != '\0')
+    {
+      g_autofree char *place = g_strdup_printf ("%s %s · %s", county, centre, _("Self-service"));
+      gtk_label_set_label (self->place_label, g_strstrip (place));
+    }
+  return self;
+}

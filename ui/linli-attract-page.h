@@ -1,0 +1,15 @@
+/* linli-attract-page.h: what the kiosk shows while nobody uses it. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "linli-kiosk.h"
+
+G_BEGIN_DECLS
+
+#define LINLI_TYPE_ATTRACT_PAGE (linli_attract_page_get_type ())
+G_DECLARE_FINAL_TYPE (LinliAttractPage, linli_attract_page, LINLI, ATTRACT_PAGE, GtkBox)
+
+LinliAttractPage *linli_attract_page_new (LinliKiosk *kiosk);
+
+G_END_DECLS

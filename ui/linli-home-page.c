@@ -1,0 +1,111 @@
+/* linli-home-page.c
+ *
+ * The tiles are a view of linli_kiosk_get_services(): the list comes from
+ * data (later the platform catalog), never from widgets written per item.
+ */
+#define G_LOG_DOMAIN "linli-home-page"
+
+#include "linli-home-page.h"
+
+struct _LinliHomePage
+{
+  GtkBox parent_instance;
+
+  GtkGrid *tiles;
+  LinliKiosk *kiosk;
+};
+
+G_DEFINE_FINAL_TYPE (LinliHomePage, linli_home_page, GTK_TYPE_BOX)
+
+#define TILES_PER_ROW 3
+
+static GtkWidget *
+create_tile (LinliHomePage *self, LinliServiceTile *tile)
+{
+  const char *language = linli_kiosk_get_language (self->kiosk);
+  const char *title = linli_service_tile_get_title (tile, language);
+  const char *detail = linli_service_tile_get_detail (tile, language);
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  GtkWidget *title_label = gtk_label_new (title);
+  GtkWidget *detail_label = gtk_label_new (detail);
+  g_autofree char *css_name = g_strdup_printf ("tile-%s", linli_service_tile_get_code (tile));
+
+  gtk_label_set_wrap (GTK_LABEL (title_label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (detail_label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (detail_label), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (title_label, "tile-title");
+  gtk_widget_add_css_class (detail_label, "tile-detail");
+  gtk_box_append (GTK_BOX (box), title_label);
+  gtk_box_append (GTK_BOX (box), detail_label);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "tile");
+  gtk_widget_add_css_class (button, css_name);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "kiosk.open-service");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s",
+                                    linli_service_tile_get_code (tile));
+  /* A button whose child is a box has no name of its own for AT-SPI. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, detail, -1);
+  return button;
+}
+
+/* A plain grid rather than a GtkFlowBox: flow-box children take the focus
+ * themselves, which would add an invisible stop for keypad users. */
+static void
+rebuild_tiles (LinliHomePage *self)
+{
+  GListModel *services = linli_kiosk_get_services (self->kiosk);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tiles))) != NULL)
+    gtk_grid_remove (self->tiles, child);
+
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr (LinliServiceTile) tile = g_list_model_get_item (services, i);
+      gtk_grid_attach (self->tiles, create_tile (self, tile), (int) (i % TILES_PER_ROW),
+                       (int) (i / TILES_PER_ROW), 1, 1);
+    }
+}
+
+static void
+linli_home_page_dispose (GObject *object)
+{
+  LinliHomePage *self = LINLI_HOME_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), LINLI_TYPE_HOME_PAGE);
+  g_clear_object (&self->kiosk);
+  G_OBJECT_CLASS (linli_home_page_parent_class)->dispose (object);
+}
+
+static void
+linli_home_page_class_init (LinliHomePageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = linli_home_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/cn/linli/Kiosk/ui/linli-home-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, LinliHomePage, tiles);
+}
+
+static void
+linli_home_page_init (LinliHomePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+LinliHomePage *
+linli_home_page_new (LinliKiosk *kiosk)
+{
+  LinliHomePage *self = g_object_new (LINLI_TYPE_HOME_PAGE, NULL);
+
+  self->kiosk = g_object_ref (kiosk);
+  rebuild_tiles (self);
+  g_signal_connect_object (linli_kiosk_get_services (kiosk), "items-changed",
+                           G_CALLBACK (rebuild_tiles), self, G_CONNECT_SWAPPED);
+  return self;
+}

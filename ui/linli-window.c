@@ -1,0 +1,500 @@
+/* linli-window.c
+ *
+ * The window shows what LinliKiosk holds: the session state picks the
+ * attract screen or the resident's screens, the countdown warning overlays
+ * everything, and the accessibility bar sits under every screen. All buttons
+ * go through "kiosk.*" actions so that touch, keypad and AT-SPI take the same
+ * path. Switching the language rebuilds the screens from their templates,
+ * which is how GtkBuilder picks up the new translations.
+ */
+#define G_LOG_DOMAIN "linli-window"
+
+#include "linli-window.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "linli-a11y-bar.h"
+#include "linli-attract-page.h"
+#include "linli-help-page.h"
+#include "linli-home-page.h"
+#include "linli-service-page.h"
+#include "linli-timeout-warning.h"
+
+struct _LinliWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  GtkOverlay *overlay;
+  GtkBox *content;
+  GtkStack *stack;
+
+  LinliKiosk *kiosk;
+  LinliSession *session;
+
+  LinliAttractPage *attract;
+  LinliHomePage *home;
+  LinliServicePage *service;
+  LinliHelpPage *help;
+  LinliA11yBar *bar;
+  LinliTimeoutWarning *warning;
+
+  char *page;         /* name of the screen shown */
+  char *service_code; /* the tile the service screen shows */
+
+  GtkCssProvider *scale_css;
+  gboolean report_first_frame;
+  gulong after_paint_id;
+};
+
+G_DEFINE_FINAL_TYPE (LinliWindow, linli_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void show_page (LinliWindow *self, const char *page);
+
+static LinliServiceTile *
+find_tile (LinliWindow *self, const char *code)
+{
+  GListModel *tiles = linli_kiosk_get_services (self->kiosk);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tiles); i++)
+    {
+      g_autoptr (LinliServiceTile) tile = g_list_model_get_item (tiles, i);
+      if (g_strcmp0 (linli_service_tile_get_code (tile), code) == 0)
+        return tile;
+    }
+  return NULL;
+}
+
+static const char *
+page_title (LinliWindow *self, const char *page)
+{
+  if (g_str_equal (page, "home"))
+    return _("Home");
+  if (g_str_equal (page, "help"))
+    return _("Help");
+  if (g_str_equal (page, "service") && self->service_code != NULL)
+    {
+      LinliServiceTile *tile = find_tile (self, self->service_code);
+      if (tile != NULL)
+        return linli_service_tile_get_title (tile, linli_kiosk_get_language (self->kiosk));
+    }
+  return _("Welcome");
+}
+
+/* The window title names the screen: screen readers and the AT-SPI tests
+ * read it to know where they are. */
+static void
+update_title (LinliWindow *self)
+{
+  g_autofree char *title
+      = g_strdup_printf ("%s · %s", _("Linli"), page_title (self, self->page));
+
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+static void
+show_page (LinliWindow *self, const char *page)
+{
+  g_free (self->page);
+  self->page = g_strdup (page);
+  gtk_stack_set_visible_child_name (self->stack, page);
+  update_title (self);
+  linli_a11y_bar_set_in_session (self->bar, linli_session_get_state (self->session)
+                                                != LINLI_SESSION_STATE_IDLE);
+  /* Keypad users start from the first control of the new screen. */
+  gtk_widget_child_focus (gtk_stack_get_visible_child (self->stack), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+show_service (LinliWindow *self, const char *code)
+{
+  LinliServiceTile *tile = find_tile (self, code);
+
+  if (tile == NULL)
+    return;
+  if (linli_service_tile_get_flow (tile) == LINLI_SERVICE_FLOW_CALL_STAFF)
+    {
+      linli_kiosk_call_staff (self->kiosk);
+      show_page (self, "help");
+      return;
+    }
+  g_free (self->service_code);
+  self->service_code = g_strdup (code);
+  linli_service_page_set_tile (self->service, tile);
+  show_page (self, "service");
+}
+
+static void
+build_screens (LinliWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stack))) != NULL)
+    gtk_stack_remove (self->stack, child);
+  if (self->bar != NULL)
+    gtk_box_remove (self->content, GTK_WIDGET (self->bar));
+  if (self->warning != NULL)
+    gtk_overlay_remove_overlay (self->overlay, GTK_WIDGET (self->warning));
+
+  self->attract = linli_attract_page_new (self->kiosk);
+  self->home = linli_home_page_new (self->kiosk);
+  self->service = linli_service_page_new (self->kiosk);
+  self->help = linli_help_page_new (self->kiosk);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->attract), "attract");
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->home), "home");
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->service), "service");
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->help), "help");
+
+  self->bar = linli_a11y_bar_new (self->kiosk);
+  gtk_box_append (self->content, GTK_WIDGET (self->bar));
+
+  self->warning = linli_timeout_warning_new (self->session);
+  gtk_widget_set_visible (GTK_WIDGET (self->warning),
+                          linli_session_get_state (self->session) == LINLI_SESSION_STATE_WARNING);
+  gtk_overlay_add_overlay (self->overlay, GTK_WIDGET (self->warning));
+}
+
+static void
+on_language_changed (LinliWindow *self)
+{
+  g_autofree char *page = g_strdup (self->page != NULL ? self->page : "attract");
+
+  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+  build_screens (self);
+  if (g_str_equal (page, "service") && self->service_code != NULL)
+    show_service (self, self->service_code);
+  else
+    show_page (self, page);
+  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+}
+
+static void
+on_presentation_changed (LinliWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  int size = linli_kiosk_get_text_size (self->kiosk);
+
+  for (int i = 1; i <= 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("text-size-%d", i);
+      if (i == size)
+        gtk_widget_add_css_class (widget, name);
+      else
+        gtk_widget_remove_css_class (widget, name);
+    }
+  if (linli_kiosk_get_high_contrast (self->kiosk))
+    gtk_widget_add_css_class (widget, "high-contrast");
+  else
+    gtk_widget_remove_css_class (widget, "high-contrast");
+}
+
+static void
+on_session_state (LinliWindow *self)
+{
+  LinliSessionState state = linli_session_get_state (self->session);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->warning), state == LINLI_SESSION_STATE_WARNING);
+  switch (state)
+    {
+    case LINLI_SESSION_STATE_IDLE:
+      g_clear_pointer (&self->service_code, g_free);
+      show_page (self, "attract");
+      break;
+    case LINLI_SESSION_STATE_WARNING:
+      linli_timeout_warning_focus (self->warning);
+      break;
+    case LINLI_SESSION_STATE_ACTIVE:
+    default:
+      linli_a11y_bar_set_in_session (self->bar, TRUE);
+      break;
+    }
+}
+
+/* Any touch, click or key during a session restarts its quiet time. */
+static gboolean
+on_input_event (GtkEventControllerLegacy *controller, GdkEvent *event, gpointer user_data)
+{
+  LinliWindow *self = user_data;
+
+  switch (gdk_event_get_event_type (event))
+    {
+    case GDK_BUTTON_PRESS:
+    case GDK_TOUCH_BEGIN:
+    case GDK_KEY_PRESS:
+    case GDK_SCROLL:
+      linli_kiosk_user_activity (self->kiosk);
+      break;
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* Residents cannot close the kiosk; only SIGTERM (systemd) ends it. */
+static gboolean
+on_close_request (GtkWindow *window)
+{
+  return TRUE;
+}
+
+/* Text sizes are set for a 1080-line screen; other screens scale them so a
+ * letter has the same height on every panel size. */
+static void
+update_scale (LinliWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  GdkMonitor *monitor = surface != NULL ? gdk_display_get_monitor_at_surface (display, surface)
+                                        : NULL;
+  GdkRectangle geometry = { 0, 0, 1920, 1080 };
+  g_autofree char *css = NULL;
+  double scale;
+
+  if (monitor != NULL)
+    gdk_monitor_get_geometry (monitor, &geometry);
+  scale = CLAMP (MIN (geometry.height / 1080.0, geometry.width / 1920.0), 0.5, 2.0);
+  css = g_strdup_printf ("window.linli.text-size-1 { font-size: %.1fpx; }\n"
+                         "window.linli.text-size-2 { font-size: %.1fpx; }\n"
+                         "window.linli.text-size-3 { font-size: %.1fpx; }\n",
+                         32 * scale, 40 * scale, 48 * scale);
+  gtk_css_provider_load_from_data (self->scale_css, css, -1);
+}
+
+static void
+on_after_paint (GdkFrameClock *clock, LinliWindow *self)
+{
+  g_print ("first-frame-realtime-us=%" G_GINT64_FORMAT "\n", g_get_real_time ());
+  fflush (stdout);
+  g_clear_signal_handler (&self->after_paint_id, clock);
+}
+
+static void
+linli_window_realize (GtkWidget *widget)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (linli_window_parent_class)->realize (widget);
+
+  update_scale (self);
+  if (self->report_first_frame)
+    self->after_paint_id = g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
+                                             G_CALLBACK (on_after_paint), self);
+}
+
+static void
+linli_window_unrealize (GtkWidget *widget)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+
+  g_clear_signal_handler (&self->after_paint_id, gtk_widget_get_frame_clock (widget));
+  GTK_WIDGET_CLASS (linli_window_parent_class)->unrealize (widget);
+}
+
+/* Actions. Each one also counts as activity, so a keypad or screen-reader
+ * user keeps the session alive exactly as a touch does. */
+
+static void
+action_start (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+
+  linli_kiosk_start_session (self->kiosk);
+  show_page (self, "home");
+}
+
+static void
+action_home (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+
+  linli_kiosk_user_activity (self->kiosk);
+  show_page (self, "home");
+}
+
+static void
+action_open_service (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+
+  linli_kiosk_user_activity (self->kiosk);
+  show_service (self, g_variant_get_string (param, NULL));
+}
+
+static void
+action_help (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+
+  /* Asking for help starts a session so the screen still times out. */
+  linli_kiosk_start_session (self->kiosk);
+  linli_kiosk_call_staff (self->kiosk);
+  show_page (self, "help");
+}
+
+static void
+action_finish (GtkWidget *widget, const char *name, GVariant *param)
+{
+  linli_kiosk_finish_session (LINLI_WINDOW (widget)->kiosk);
+}
+
+static void
+action_continue (GtkWidget *widget, const char *name, GVariant *param)
+{
+  linli_kiosk_user_activity (LINLI_WINDOW (widget)->kiosk);
+}
+
+static void
+action_more_time (GtkWidget *widget, const char *name, GVariant *param)
+{
+  linli_kiosk_more_time (LINLI_WINDOW (widget)->kiosk);
+}
+
+static void
+action_text_size (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliKiosk *kiosk = LINLI_WINDOW (widget)->kiosk;
+
+  linli_kiosk_user_activity (kiosk);
+  linli_kiosk_set_text_size (kiosk, linli_kiosk_get_text_size (kiosk) % 3 + 1);
+}
+
+static void
+action_contrast (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliKiosk *kiosk = LINLI_WINDOW (widget)->kiosk;
+
+  linli_kiosk_user_activity (kiosk);
+  linli_kiosk_set_high_contrast (kiosk, !linli_kiosk_get_high_contrast (kiosk));
+}
+
+static void
+action_voice (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliKiosk *kiosk = LINLI_WINDOW (widget)->kiosk;
+
+  linli_kiosk_user_activity (kiosk);
+  linli_kiosk_set_voice_enabled (kiosk, !linli_kiosk_get_voice_enabled (kiosk));
+}
+
+static void
+action_language (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliKiosk *kiosk = LINLI_WINDOW (widget)->kiosk;
+
+  linli_kiosk_user_activity (kiosk);
+  linli_kiosk_set_language (kiosk,
+                            g_str_has_prefix (linli_kiosk_get_language (kiosk), "en") ? "zh_CN"
+                                                                                      : "en");
+}
+
+static void
+linli_window_dispose (GObject *object)
+{
+  LinliWindow *self = LINLI_WINDOW (object);
+
+  if (self->kiosk != NULL)
+    g_signal_handlers_disconnect_by_data (self->kiosk, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->scale_css != NULL)
+    gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                   GTK_STYLE_PROVIDER (self->scale_css));
+  g_clear_object (&self->scale_css);
+  g_clear_object (&self->session);
+  g_clear_object (&self->kiosk);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LINLI_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (linli_window_parent_class)->dispose (object);
+}
+
+static void
+linli_window_finalize (GObject *object)
+{
+  LinliWindow *self = LINLI_WINDOW (object);
+
+  g_free (self->page);
+  g_free (self->service_code);
+
+  G_OBJECT_CLASS (linli_window_parent_class)->finalize (object);
+}
+
+static void
+linli_window_class_init (LinliWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = linli_window_dispose;
+  object_class->finalize = linli_window_finalize;
+  widget_class->realize = linli_window_realize;
+  widget_class->unrealize = linli_window_unrealize;
+  GTK_WINDOW_CLASS (klass)->close_request = on_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/linli/Kiosk/ui/linli-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LinliWindow, overlay);
+  gtk_widget_class_bind_template_child (widget_class, LinliWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, LinliWindow, stack);
+
+  gtk_widget_class_install_action (widget_class, "kiosk.start", NULL, action_start);
+  gtk_widget_class_install_action (widget_class, "kiosk.home", NULL, action_home);
+  gtk_widget_class_install_action (widget_class, "kiosk.open-service", "s", action_open_service);
+  gtk_widget_class_install_action (widget_class, "kiosk.help", NULL, action_help);
+  gtk_widget_class_install_action (widget_class, "kiosk.finish", NULL, action_finish);
+  gtk_widget_class_install_action (widget_class, "kiosk.continue", NULL, action_continue);
+  gtk_widget_class_install_action (widget_class, "kiosk.more-time", NULL, action_more_time);
+  gtk_widget_class_install_action (widget_class, "kiosk.text-size", NULL, action_text_size);
+  gtk_widget_class_install_action (widget_class, "kiosk.contrast", NULL, action_contrast);
+  gtk_widget_class_install_action (widget_class, "kiosk.voice", NULL, action_voice);
+  gtk_widget_class_install_action (widget_class, "kiosk.language", NULL, action_language);
+
+  /* Escape and the usual quit keys are deliberately left unbound. */
+}
+
+static void
+linli_window_init (LinliWindow *self)
+{
+  GtkEventController *legacy;
+
+  g_type_ensure (LINLI_TYPE_ATTRACT_PAGE);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  legacy = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
+  g_signal_connect (legacy, "event", G_CALLBACK (on_input_event), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), legacy);
+
+  self->scale_css = gtk_css_provider_new ();
+  gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                              GTK_STYLE_PROVIDER (self->scale_css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+}
+
+LinliWindow *
+linli_window_new (LinliApplication *application, LinliKiosk *kiosk, gboolean report_first_frame)
+{
+  LinliWindow *self;
+  LinliConfig *config = linli_kiosk_get_config (kiosk);
+
+  self = g_object_new (LINLI_TYPE_WINDOW, "application", application, NULL);
+  self->kiosk = g_object_ref (kiosk);
+  self->session = g_object_ref (linli_kiosk_get_session (kiosk));
+  self->report_first_frame = report_first_frame;
+
+  build_screens (self);
+  show_page (self, "attract");
+  on_presentation_changed (self);
+
+  g_signal_connect_swapped (kiosk, "notify::language", G_CALLBACK (on_language_changed), self);
+  g_signal_connect_swapped (kiosk, "notify::text-size", G_CALLBACK (on_presentation_changed), self);
+  g_signal_connect_swapped (kiosk, "notify::high-contrast", G_CALLBACK (on_presentation_changed),
+                            self);
+  g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (on_session_state), self);
+
+  gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);
+  if (linli_config_get_boolean (config, "display", "hide-pointer"))
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "none");
+  if (linli_config_get_boolean (config, "display", "fullscreen"))
+    gtk_window_fullscreen (GTK_WINDOW (self));
+  return self;
+}

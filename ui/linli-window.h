@@ -1,0 +1,18 @@
+/* linli-window.h: the kiosk's only window. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "linli-application.h"
+#include "linli-kiosk.h"
+
+G_BEGIN_DECLS
+
+#define LINLI_TYPE_WINDOW (linli_window_get_type ())
+G_DECLARE_FINAL_TYPE (LinliWindow, linli_window, LINLI, WINDOW, GtkApplicationWindow)
+
+LinliWindow *linli_window_new (LinliApplication *application,
+                               LinliKiosk *kiosk,
+                               gboolean report_first_frame);
+
+G_END_DECLS
