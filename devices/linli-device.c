@@ -152,16 +152,18 @@ linli_device_class_init (LinliDeviceClass *klass)
   object_class->get_property = linli_device_get_property;
   object_class->set_property = linli_device_set_property;
 
-  properties[PROP_KIND] = g_param_spec_enum (
-      "kind", NULL, NULL, LINLI_TYPE_DEVICE_KIND, LINLI_DEVICE_KIND_ID_READER,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_NAME] = g_param_spec_string (
-      "name", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_STATE] = g_param_spec_enum (
-      "state", NULL, NULL, LINLI_TYPE_DEVICE_STATE, LINLI_DEVICE_STATE_ABSENT,
-      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DETAIL] = g_param_spec_string (
-      "detail", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KIND]
+      = g_param_spec_enum ("kind", NULL, NULL, LINLI_TYPE_DEVICE_KIND, LINLI_DEVICE_KIND_ID_READER,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME]
+      = g_param_spec_string ("name", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE]
+      = g_param_spec_enum ("state", NULL, NULL, LINLI_TYPE_DEVICE_STATE, LINLI_DEVICE_STATE_ABSENT,
+                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DETAIL]
+      = g_param_spec_string ("detail", NULL, NULL, NULL,
+                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -11,7 +11,7 @@
 
 #include <stdlib.h>
 
-G_DEFINE_QUARK (linli-config-error-quark, linli_config_error)
+G_DEFINE_QUARK (linli - config - error - quark, linli_config_error)
 
 typedef enum
 {
@@ -129,7 +129,7 @@ linli_config_new (void)
 }
 
 static void G_GNUC_PRINTF (4, 5)
-add_problem (LinliConfig *self, const char *group, const char *key, const char *format, ...)
+    add_problem (LinliConfig *self, const char *group, const char *key, const char *format, ...)
 {
   va_list args;
   g_autofree char *why = NULL;
@@ -184,8 +184,7 @@ validate (LinliConfig *self, const KeySpec *spec, GKeyFile *file)
         gint64 value = 0;
 
         if (raw == NULL
-            || !g_ascii_string_to_signed (g_strstrip (raw), 10, spec->min, spec->max, &value,
-                                          NULL))
+            || !g_ascii_string_to_signed (g_strstrip (raw), 10, spec->min, spec->max, &value, NULL))
           {
             add_problem (self, spec->group, spec->key,
                          "\"%s\" is not a whole number from %d to %d; using %s", raw ? raw : "",
@@ -257,11 +256,8 @@ apply_key_file (LinliConfig *self, GKeyFile *file)
  * Returns: %FALSE if @data is not a key file at all (the defaults then apply)
  */
 gboolean
-linli_config_load_data (LinliConfig *self,
-                        const char *data,
-                        gssize length,
-                        const char *source,
-                        GError **error)
+linli_config_load_data (
+    LinliConfig *self, const char *data, gssize length, const char *source, GError **error)
 {
   g_autoptr (GKeyFile) file = g_key_file_new ();
   g_autoptr (GError) local_error = NULL;
@@ -300,8 +296,7 @@ linli_config_load_file (LinliConfig *self, const char *path, GError **error)
       g_free (self->source);
       self->source = g_strdup (path);
       reset_to_defaults (self);
-      g_set_error (error, LINLI_CONFIG_ERROR, LINLI_CONFIG_ERROR_READ, "%s",
-                   local_error->message);
+      g_set_error (error, LINLI_CONFIG_ERROR, LINLI_CONFIG_ERROR_READ, "%s", local_error->message);
       return FALSE;
     }
 

@@ -20,11 +20,8 @@ G_DECLARE_FINAL_TYPE (LinliConfig, linli_config, LINLI, CONFIG, GObject)
 
 LinliConfig *linli_config_new (void);
 gboolean linli_config_load_file (LinliConfig *self, const char *path, GError **error);
-gboolean linli_config_load_data (LinliConfig *self,
-                                 const char *data,
-                                 gssize length,
-                                 const char *source,
-                                 GError **error);
+gboolean linli_config_load_data (
+    LinliConfig *self, const char *data, gssize length, const char *source, GError **error);
 
 const char *linli_config_get_source (LinliConfig *self);
 GPtrArray *linli_config_get_problems (LinliConfig *self);

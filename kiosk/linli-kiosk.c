@@ -78,8 +78,8 @@ reset_presentation (LinliKiosk *self)
 {
   linli_kiosk_set_language (self, linli_config_get_string (self->config, "kiosk", "language"));
   linli_kiosk_set_text_size (self, linli_config_get_int (self->config, "display", "text-size"));
-  linli_kiosk_set_high_contrast (self,
-                                 linli_config_get_boolean (self->config, "display", "high-contrast"));
+  linli_kiosk_set_high_contrast (
+      self, linli_config_get_boolean (self->config, "display", "high-contrast"));
   linli_kiosk_set_voice_enabled (self, linli_config_get_boolean (self->config, "voice", "enabled"));
 }
 
@@ -201,9 +201,9 @@ linli_kiosk_class_init (LinliKioskClass *klass)
    *
    * A resident asked for staff.
    */
-  signals[SIGNAL_STAFF_CALLED] = g_signal_new ("staff-called", G_TYPE_FROM_CLASS (klass),
-                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                               G_TYPE_NONE, 0);
+  signals[SIGNAL_STAFF_CALLED]
+      = g_signal_new ("staff-called", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -100,9 +100,7 @@ linli_session_state_to_string (LinliSessionState state)
  * Returns: %FALSE if @event means nothing in @state (@next is then @state)
  */
 gboolean
-linli_session_state_next (LinliSessionState state,
-                          LinliSessionEvent event,
-                          LinliSessionState *next)
+linli_session_state_next (LinliSessionState state, LinliSessionEvent event, LinliSessionState *next)
 {
   LinliSessionState to = state;
   gboolean valid = FALSE;
@@ -209,7 +207,9 @@ arm_inactivity (LinliSession *self)
 /* Enters @to from @from: the only place where timers start and stop and
  * where personal data is wiped. */
 static void
-enter_state (LinliSession *self, LinliSessionState from, LinliSessionState to,
+enter_state (LinliSession *self,
+             LinliSessionState from,
+             LinliSessionState to,
              LinliSessionEvent event)
 {
   LinliSessionEndReason reason = LINLI_SESSION_END_FINISHED;
@@ -322,9 +322,9 @@ linli_session_class_init (LinliSessionClass *klass)
   object_class->finalize = linli_session_finalize;
   object_class->get_property = linli_session_get_property;
 
-  properties[PROP_STATE] = g_param_spec_enum (
-      "state", NULL, NULL, LINLI_TYPE_SESSION_STATE, LINLI_SESSION_STATE_IDLE,
-      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE]
+      = g_param_spec_enum ("state", NULL, NULL, LINLI_TYPE_SESSION_STATE, LINLI_SESSION_STATE_IDLE,
+                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SECONDS_LEFT]
       = g_param_spec_uint ("seconds-left", NULL, NULL, 0, G_MAXUINT, 0,
                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -339,9 +339,9 @@ linli_session_class_init (LinliSessionClass *klass)
    *
    * Emitted after the session has wiped its personal data.
    */
-  signals[SIGNAL_ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                        NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                        LINLI_TYPE_SESSION_END_REASON);
+  signals[SIGNAL_ENDED]
+      = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 1, LINLI_TYPE_SESSION_END_REASON);
 }
 
 static void

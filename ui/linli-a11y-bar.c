@@ -32,33 +32,33 @@ set_pressed (GtkButton *button, gboolean pressed)
     gtk_widget_add_css_class (GTK_WIDGET (button), "on");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (button), "on");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_STATE_PRESSED,
-                               pressed ? GTK_ACCESSIBLE_TRISTATE_TRUE
-                                       : GTK_ACCESSIBLE_TRISTATE_FALSE,
-                               -1);
+  gtk_accessible_update_state (
+      GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_STATE_PRESSED,
+      pressed ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
 }
 
 static void
 update (LinliA11yBar *self)
 {
-  const char *sizes[] = { N_("Text size: large"), N_("Text size: larger"),
-                          N_("Text size: largest") };
+  const char *sizes[]
+      = { N_ ("Text size: large"), N_ ("Text size: larger"), N_ ("Text size: largest") };
   LinliSession *session = linli_kiosk_get_session (self->kiosk);
   gboolean contrast = linli_kiosk_get_high_contrast (self->kiosk);
   gboolean voice = linli_kiosk_get_voice_enabled (self->kiosk);
   gboolean more_time = linli_session_get_more_time (session);
 
-  gtk_button_set_label (self->text_size, _(sizes[linli_kiosk_get_text_size (self->kiosk) - 1]));
-  gtk_button_set_label (self->contrast, contrast ? _("High contrast: on") : _("High contrast: off"));
+  gtk_button_set_label (self->text_size, _ (sizes[linli_kiosk_get_text_size (self->kiosk) - 1]));
+  gtk_button_set_label (self->contrast,
+                        contrast ? _ ("High contrast: on") : _ ("High contrast: off"));
   set_pressed (self->contrast, contrast);
-  gtk_button_set_label (self->voice, voice ? _("Voice: on") : _("Voice: off"));
+  gtk_button_set_label (self->voice, voice ? _ ("Voice: on") : _ ("Voice: off"));
   set_pressed (self->voice, voice);
-  gtk_button_set_label (self->more_time, more_time ? _("More time: given") : _("More time"));
+  gtk_button_set_label (self->more_time, more_time ? _ ("More time: given") : _ ("More time"));
   set_pressed (self->more_time, more_time);
   /* The language button is written in the language it switches to. */
-  gtk_button_set_label (self->language,
-                        g_str_has_prefix (linli_kiosk_get_language (self->kiosk), "en") ? "中文"
-                                                                                       : "English");
+  gtk_button_set_label (
+      self->language,
+      g_str_has_prefix (linli_kiosk_get_language (self->kiosk), "en") ? "中文" : "English");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->language), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   g_str_has_prefix (linli_kiosk_get_language (self->kiosk), "en")
                                       ? "中文 (Chinese)"

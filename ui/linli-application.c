@@ -141,11 +141,11 @@ static void
 linli_application_init (LinliApplication *self)
 {
   static const GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, NULL, N_("Read the configuration from PATH"),
-      N_("PATH") },
-    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, NULL, N_ ("Read the configuration from PATH"),
+      N_ ("PATH") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Print the version and exit"), NULL },
     { "report-first-frame", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Print the wall-clock time of the first frame (for benchmarks)"), NULL },
+      N_ ("Print the wall-clock time of the first frame (for benchmarks)"), NULL },
     { NULL },
   };
 

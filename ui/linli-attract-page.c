@@ -54,7 +54,7 @@ linli_attract_page_new (LinliKiosk *kiosk)
   /* The place names are the county's own words, shown as configured. */
   if (*county != '\0' || *centre != '\0')
     {
-      g_autofree char *place = g_strdup_printf ("%s %s · %s", county, centre, _("Self-service"));
+      g_autofree char *place = g_strdup_printf ("%s %s · %s", county, centre, _ ("Self-service"));
       gtk_label_set_label (self->place_label, g_strstrip (place));
     }
   return self;

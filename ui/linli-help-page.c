@@ -46,15 +46,16 @@ LinliHelpPage *
 linli_help_page_new (LinliKiosk *kiosk)
 {
   LinliHelpPage *self = g_object_new (LINLI_TYPE_HELP_PAGE, NULL);
-  const char *desk = linli_config_get_string (linli_kiosk_get_config (kiosk), "kiosk", "staff-desk");
+  const char *desk
+      = linli_config_get_string (linli_kiosk_get_config (kiosk), "kiosk", "staff-desk");
 
   if (*desk != '\0')
     {
       /* TRANSLATORS: %s is the place configured as [kiosk] staff-desk */
-      g_autofree char *text = g_strdup_printf (_("Staff are at: %s"), desk);
+      g_autofree char *text = g_strdup_printf (_ ("Staff are at: %s"), desk);
       gtk_label_set_label (self->where, text);
     }
   else
-    gtk_label_set_label (self->where, _("Staff are at the service desk in this hall."));
+    gtk_label_set_label (self->where, _ ("Staff are at the service desk in this hall."));
   return self;
 }

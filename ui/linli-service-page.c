@@ -74,10 +74,10 @@ linli_service_page_set_tile (LinliServicePage *self, LinliServiceTile *tile)
   gtk_label_set_label (self->detail, linli_service_tile_get_detail (tile, language));
   if (linli_service_tile_get_flow (tile) == LINLI_SERVICE_FLOW_STATUS)
     gtk_label_set_label (self->notice,
-                         _("Looking up an application needs the county platform. This kiosk is "
-                           "not connected to it yet, so it cannot show the status here."));
+                         _ ("Looking up an application needs the county platform. This kiosk is "
+                            "not connected to it yet, so it cannot show the status here."));
   else
     gtk_label_set_label (self->notice,
-                         _("This service needs the county platform. This kiosk is not connected "
-                           "to it yet, so the service cannot be done here today."));
+                         _ ("This service needs the county platform. This kiosk is not connected "
+                            "to it yet, so the service cannot be done here today."));
 }

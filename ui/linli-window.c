@@ -69,16 +69,16 @@ static const char *
 page_title (LinliWindow *self, const char *page)
 {
   if (g_str_equal (page, "home"))
-    return _("Home");
+    return _ ("Home");
   if (g_str_equal (page, "help"))
-    return _("Help");
+    return _ ("Help");
   if (g_str_equal (page, "service") && self->service_code != NULL)
     {
       LinliServiceTile *tile = find_tile (self, self->service_code);
       if (tile != NULL)
         return linli_service_tile_get_title (tile, linli_kiosk_get_language (self->kiosk));
     }
-  return _("Welcome");
+  return _ ("Welcome");
 }
 
 /* The window title names the screen: screen readers and the AT-SPI tests
@@ -86,8 +86,7 @@ page_title (LinliWindow *self, const char *page)
 static void
 update_title (LinliWindow *self)
 {
-  g_autofree char *title
-      = g_strdup_printf ("%s · %s", _("Linli"), page_title (self, self->page));
+  g_autofree char *title = g_strdup_printf ("%s · %s", _ ("Linli"), page_title (self, self->page));
 
   gtk_window_set_title (GTK_WINDOW (self), title);
 }
@@ -95,9 +94,19 @@ update_title (LinliWindow *self)
 static void
 show_page (LinliWindow *self, const char *page)
 {
+  GtkWidget *target = gtk_stack_get_child_by_name (self->stack, page);
+
   g_free (self->page);
   self->page = g_strdup (page);
-  gtk_stack_set_visible_child_name (self->stack, page);
+
+  /* Only the shown screen stays visible: a hidden GtkStack page would still
+   * be in the accessibility tree and a screen reader would read it. */
+  gtk_widget_set_visible (target, TRUE);
+  gtk_stack_set_visible_child (self->stack, target);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != target)
+      gtk_widget_set_visible (child, FALSE);
   update_title (self);
   linli_a11y_bar_set_in_session (self->bar, linli_session_get_state (self->session)
                                                 != LINLI_SESSION_STATE_IDLE);
@@ -159,13 +168,11 @@ on_language_changed (LinliWindow *self)
 {
   g_autofree char *page = g_strdup (self->page != NULL ? self->page : "attract");
 
-  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
   build_screens (self);
   if (g_str_equal (page, "service") && self->service_code != NULL)
     show_service (self, self->service_code);
   else
     show_page (self, page);
-  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
 }
 
 static void
@@ -244,8 +251,8 @@ update_scale (LinliWindow *self)
 {
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
   GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
-  GdkMonitor *monitor = surface != NULL ? gdk_display_get_monitor_at_surface (display, surface)
-                                        : NULL;
+  GdkMonitor *monitor
+      = surface != NULL ? gdk_display_get_monitor_at_surface (display, surface) : NULL;
   GdkRectangle geometry = { 0, 0, 1920, 1080 };
   g_autofree char *css = NULL;
   double scale;
@@ -382,9 +389,8 @@ action_language (GtkWidget *widget, const char *name, GVariant *param)
   LinliKiosk *kiosk = LINLI_WINDOW (widget)->kiosk;
 
   linli_kiosk_user_activity (kiosk);
-  linli_kiosk_set_language (kiosk,
-                            g_str_has_prefix (linli_kiosk_get_language (kiosk), "en") ? "zh_CN"
-                                                                                      : "en");
+  linli_kiosk_set_language (
+      kiosk, g_str_has_prefix (linli_kiosk_get_language (kiosk), "en") ? "zh_CN" : "en");
 }
 
 static void

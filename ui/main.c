@@ -14,7 +14,8 @@ main (int argc, char *argv[])
 
   /* A kiosk started by systemd may have no locale at all; gettext ignores
    * LANGUAGE under "C", so fall back to the always-present C.UTF-8. */
-  if (g_strcmp0 (setlocale (LC_ALL, ""), "C") == 0 || g_strcmp0 (setlocale (LC_ALL, NULL), "POSIX") == 0)
+  if (g_strcmp0 (setlocale (LC_ALL, ""), "C") == 0
+      || g_strcmp0 (setlocale (LC_ALL, NULL), "POSIX") == 0)
     setlocale (LC_ALL, "C.UTF-8");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LINLI_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -50,8 +50,8 @@ test_bad_values (void)
   g_autoptr (LinliConfig) config = linli_config_new ();
   g_autoptr (GError) error = NULL;
   const char *data = "[session]\n"
-                     "inactivity-timeout=soon\n"  /* not a number */
-                     "warning-countdown=5\n"      /* below the 20 s minimum */
+                     "inactivity-timeout=soon\n" /* not a number */
+                     "warning-countdown=5\n"     /* below the 20 s minimum */
                      "more-time-factor=99999999999999999999\n"
                      "[display]\n"
                      "hide-pointer=maybe\n"
@@ -115,8 +115,8 @@ test_missing_file (void)
 static void
 test_example_documents_every_key (void)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "packaging",
-                                                 "kiosk.conf.example", NULL);
+  g_autofree char *path
+      = g_test_build_filename (G_TEST_DIST, "..", "packaging", "kiosk.conf.example", NULL);
   g_autofree char *contents = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) active = g_string_new (NULL);

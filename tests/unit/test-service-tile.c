@@ -23,12 +23,12 @@ static void
 test_malformed (void)
 {
   const char *cases[] = {
-    "[a]\ntitle-zh=甲\nflow=service\n",                      /* no English title */
-    "[a]\ntitle-zh=甲\ntitle-en=A\nflow=teleport\n",          /* unknown flow */
-    "[a]\ntitle-zh=甲\ntitle-en=A\n",                         /* no flow */
-    "title-zh=甲\n",                                          /* key outside a group */
-    "[a\n",                                                   /* broken group */
-    "[a]\ntitle-zh=\xff\xfe\ntitle-en=A\nflow=service\n",     /* invalid UTF-8 */
+    "[a]\ntitle-zh=甲\nflow=service\n",                   /* no English title */
+    "[a]\ntitle-zh=甲\ntitle-en=A\nflow=teleport\n",      /* unknown flow */
+    "[a]\ntitle-zh=甲\ntitle-en=A\n",                     /* no flow */
+    "title-zh=甲\n",                                      /* key outside a group */
+    "[a\n",                                               /* broken group */
+    "[a]\ntitle-zh=\xff\xfe\ntitle-en=A\nflow=service\n", /* invalid UTF-8 */
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -1,0 +1,142 @@
+#!/bin/bash
+# Linli's two set-up commands (see README.md). On a fresh Debian 12 machine,
+# as root:
+#
+#   bash packaging/setup.sh demo   install what is needed, build, start the kiosk
+#   bash packaging/setup.sh test   install what is needed, build, run every test
+#
+# Both are idempotent: packages already installed are not fetched again and
+# the build directories are reused.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+
+# Everything the build, the kiosk and the test rigs need, in one list.
+packages=(
+    # build
+    build-essential meson ninja-build pkg-config gettext libxml2-utils clang-format
+    clang libclang-rt-14-dev
+    # libraries (issue 2 declares the whole stack)
+    libgtk-4-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
+    libusb-1.0-0-dev libpcsclite-dev libcups2-dev libsoup-3.0-dev libjson-glib-dev
+    libsqlite3-dev libqrencode-dev libespeak-ng-dev espeak-ng libsystemd-dev
+    fonts-noto-cjk
+    # test rigs: screens, accessibility, compositor
+    xvfb xauth x11-apps imagemagick matchbox-window-manager xdotool at-spi2-core
+    dbus dbus-x11 python3-pyatspi python3-dogtail cage grim xwayland
+    # test rigs: devices
+    pcscd pcsc-tools vsmartcard-vpcd cups cups-client cups-bsd poppler-utils
+    printer-driver-cups-pdf umockdev libumockdev-dev sox pulseaudio pulseaudio-utils
+    valgrind
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+install_packages() {
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$p")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        log "all ${#packages[@]} packages are installed"
+        return
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing packages: ${missing[*]}" >&2
+        echo "run this command as root (it installs them with apt-get)" >&2
+        exit 1
+    fi
+    log "installing ${#missing[@]} packages"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+        apt-get update -q
+        apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+}
+
+build() { # build DIR [meson options...]
+    local dir=$1
+    shift
+    if [ -f "$dir/build.ninja" ]; then
+        meson setup --reconfigure "$dir" "$@" >/dev/null
+    else
+        meson setup "$dir" "$@"
+    fi
+    ninja -C "$dir"
+}
+
+# Sums meson's own result records (testlog.json) over the given build dirs.
+count_results() {
+    /usr/bin/python3 - "$@" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    with open(path) as log:
+        for line in log:
+            result = json.loads(line)["result"]
+            if result in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            elif result == "SKIP":
+                skipped += 1
+            else:
+                failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+}
+
+run_tests() {
+    local status=0
+    log "build with -Werror"
+    build _build -Dwerror=true -Dbuildtype=debugoptimized
+    log "all suites: unit, ui, appliance"
+    meson test -C _build --print-errorlogs --num-processes 2 || status=1
+
+    log "unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer"
+    build _build_asan -Dwerror=true -Dbuildtype=debug -Db_sanitize=address,undefined \
+        -Db_lundef=false
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        meson test -C _build_asan --suite unit --print-errorlogs --num-processes 2 || status=1
+
+    count_results _build/meson-logs/testlog.json _build_asan/meson-logs/testlog.json
+    return $status
+}
+
+run_demo() {
+    build _build
+    local conf
+    conf=$(mktemp --suffix=.conf)
+    cat >"$conf" <<CONF
+# The demo's embedded defaults: a test camera instead of /dev/video0.
+[devices]
+camera-source=videotestsrc pattern=smpte
+CONF
+    export LINLI_LOCALEDIR="$here/_build/po"
+    if [ -n "${WAYLAND_DISPLAY:-}" ] || [ -n "${DISPLAY:-}" ]; then
+        printf '[display]\nfullscreen=false\n' >>"$conf"
+        log "starting the kiosk in a window (close it with Ctrl+C here)"
+        exec "$here/_build/ui/linli-kiosk" --config "$conf"
+    fi
+    local shots="$here/_build/demo-screens"
+    log "no display: running the kiosk under Xvfb and walking its screens"
+    CI= "$here/tests/ui/run-ui-test.sh" "$here/_build/ui/linli-kiosk" \
+        "$here/tests/data/kiosk-test.conf" "$shots"
+    log "screenshots of every screen are in $shots"
+}
+
+case "${1:-}" in
+    demo)
+        install_packages
+        run_demo
+        ;;
+    test)
+        install_packages
+        run_tests
+        ;;
+    *)
+        echo "usage: $0 demo|test" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,31 @@
+#!/bin/bash
+# Runs kiosk-walk.py against the real kiosk: Xvfb at 1080p, a window manager
+# (without one gtk_window_fullscreen does not fill the screen), and a private
+# D-Bus session so the AT-SPI bus dies with the test.
+# Usage: run-ui-test.sh KIOSK_BINARY CONFIG ARTIFACT_DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+for tool in xvfb-run dbus-run-session matchbox-window-manager xdotool xwd convert; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "missing $tool"
+        [ -n "${CI:-}" ] && exit 1
+        exit 77
+    fi
+done
+if ! /usr/bin/python3 -c 'import pyatspi' 2>/dev/null; then
+    echo "missing python3-pyatspi"
+    [ -n "${CI:-}" ] && exit 1
+    exit 77
+fi
+
+export KIOSK="$1" CONFIG="$2" ARTIFACTS="$3" WALK="$here/kiosk-walk.py"
+mkdir -p "$ARTIFACTS"
+xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
+    dbus-run-session -- sh -c '
+        matchbox-window-manager -use_titlebar no >/dev/null 2>&1 &
+        wm=$!
+        /usr/bin/python3 "$WALK" "$KIOSK" "$CONFIG" "$ARTIFACTS"
+        status=$?
+        kill $wm 2>/dev/null
+        exit $status' 2>&1 | { grep -v -e "^dbus-daemon\[" -e "SpiRegistry daemon" || true; }
