@@ -1,0 +1,50 @@
+/* linli-devices.c: builds the device list from the configuration.
+ *
+ * The order is the order maintainers read in the health view and in
+ * `linli-diag devices`: identification first, then output, then voice.
+ */
+#define G_LOG_DOMAIN "linli-devices"
+
+#include "linli-devices.h"
+
+#include "linli-camera.h"
+#include "linli-device.h"
+#include "linli-ga467-reader.h"
+#include "linli-pcsc-reader.h"
+#include "linli-printer.h"
+#include "linli-voice.h"
+
+static void
+append_device (GListStore *store, LinliDevice *device)
+{
+  g_list_store_append (store, device);
+  g_object_unref (device);
+}
+
+/* Returns: (transfer full): a list of #LinliDevice */
+GListModel *
+linli_devices_new_from_config (LinliConfig *config)
+{
+  GListStore *store = g_list_store_new (LINLI_TYPE_DEVICE);
+  const char *id_reader_serial;
+
+  g_return_val_if_fail (LINLI_IS_CONFIG (config), G_LIST_MODEL (store));
+
+  /* Not every kiosk has the resident-ID reader on a serial port; without
+   * one configured there is nothing to report on. */
+  id_reader_serial = linli_config_get_string (config, "devices", "id-reader-serial");
+  if (id_reader_serial != NULL && id_reader_serial[0] != '\0')
+    append_device (store, linli_ga467_reader_new (id_reader_serial));
+
+  append_device (
+      store, linli_pcsc_reader_new (linli_config_get_string (config, "devices", "pcsc-reader")));
+  append_device (store, linli_printer_new (linli_config_get_string (config, "devices", "printer")));
+  append_device (store,
+                 linli_camera_new (linli_config_get_string (config, "devices", "camera-source")));
+
+  /* A kiosk with voice turned off has no use for the synthesiser. */
+  if (linli_config_get_boolean (config, "voice", "enabled"))
+    append_device (store, linli_voice_new ());
+
+  return G_LIST_MODEL (store);
+}

@@ -1,0 +1,328 @@
+/* linli-diag.c: the maintainer's command-line view of a kiosk.
+ *
+ *   linli-diag --version
+ *   linli-diag [--config PATH] devices [--json]
+ *   linli-diag [--config PATH] config
+ *
+ * It reads the same configuration as the kiosk and probes the same devices
+ * the same way, so what it reports is what the kiosk would see. Exit status:
+ * 0 done (even when devices are absent: that is a finding, not a failure),
+ * 1 failed, 2 bad usage.
+ */
+#define G_LOG_DOMAIN "linli-diag"
+
+#include "linli-build-config.h"
+
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdlib.h>
+
+#include "linli-config.h"
+#include "linli-device.h"
+#include "linli-devices.h"
+
+#define EXIT_USAGE 2
+
+/* Every probe bounds itself; this only keeps a hung library (a scheduler
+ * that accepts connections and never answers) from hanging the tool. */
+#define PROBE_DEADLINE_SECONDS 20
+
+static const char usage_text[] = "Usage: linli-diag [--config PATH] devices [--json]\n"
+                                 "       linli-diag [--config PATH] config\n"
+                                 "       linli-diag --version\n";
+
+static int G_GNUC_PRINTF (1, 2) usage_error (const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("linli-diag: %s\n%sTry “linli-diag --help” for more.\n", message, usage_text);
+  return EXIT_USAGE;
+}
+
+/* Loads @explicit_path, or the system file when it exists, or nothing.
+ * Problems (bad values, a file that is not a key file) are printed and
+ * counted; only an unreadable file is an error. */
+static LinliConfig *
+load_config (const char *explicit_path, guint *n_problems, GError **error)
+{
+  g_autoptr (LinliConfig) config = linli_config_new ();
+  g_autoptr (GError) local_error = NULL;
+  const char *path = explicit_path != NULL ? explicit_path : LINLI_SYSCONF_CONFIG;
+  GPtrArray *problems;
+
+  *n_problems = 0;
+
+  /* A kiosk without /etc/linli/kiosk.conf runs on the built-in defaults. */
+  if (explicit_path == NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&config);
+
+  if (!linli_config_load_file (config, path, &local_error))
+    {
+      if (g_error_matches (local_error, LINLI_CONFIG_ERROR, LINLI_CONFIG_ERROR_READ))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "cannot read the configuration: ");
+          return NULL;
+        }
+      /* The kiosk carries on with the defaults; so do we, but say so. */
+      g_printerr ("%s; using the built-in defaults\n", local_error->message);
+      (*n_problems)++;
+    }
+
+  problems = linli_config_get_problems (config);
+  for (guint i = 0; i < problems->len; i++)
+    g_printerr ("%s\n", (const char *) g_ptr_array_index (problems, i));
+  *n_problems += problems->len;
+
+  return g_steal_pointer (&config);
+}
+
+static int
+run_config (LinliConfig *config, guint n_problems)
+{
+  g_autofree char *dump = linli_config_dump (config);
+
+  g_print ("# %s\n%s", linli_config_get_source (config), dump);
+  return n_problems > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  guint pending;
+  gboolean *done; /* one per device, in list order */
+} Probing;
+
+typedef struct
+{
+  Probing *probing;
+  guint index;
+} ProbeCall;
+
+static void
+on_probed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ProbeCall *call = user_data;
+  Probing *probing = call->probing;
+  g_autoptr (GError) error = NULL;
+
+  /* Only cancellation fails a probe, and nothing here cancels. */
+  if (!linli_device_probe_finish (LINLI_DEVICE (source), result, &error))
+    g_printerr ("probing %s failed: %s\n", linli_device_get_name (LINLI_DEVICE (source)),
+                error->message);
+
+  probing->done[call->index] = TRUE;
+  g_free (call);
+  if (--probing->pending == 0)
+    g_main_loop_quit (probing->loop);
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  Probing *probing = user_data;
+
+  g_main_loop_quit (probing->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Pads @text with spaces to @width characters (not bytes). */
+static void
+append_padded (GString *line, const char *text, glong width)
+{
+  g_string_append (line, text);
+  for (glong i = g_utf8_strlen (text, -1); i < width; i++)
+    g_string_append_c (line, ' ');
+}
+
+static void
+print_table (GPtrArray *kinds, GPtrArray *names, GPtrArray *states, GPtrArray *details)
+{
+  glong widths[3] = { 4, 4, 5 }; /* KIND, NAME, STATE */
+  GPtrArray *columns[3] = { kinds, names, states };
+
+  for (guint c = 0; c < 3; c++)
+    for (guint i = 0; i < columns[c]->len; i++)
+      widths[c] = MAX (widths[c], g_utf8_strlen (g_ptr_array_index (columns[c], i), -1));
+
+  for (guint i = 0; i <= kinds->len; i++)
+    {
+      g_autoptr (GString) line = g_string_new (NULL);
+
+      for (guint c = 0; c < 3; c++)
+        {
+          const char *header[3] = { "KIND", "NAME", "STATE" };
+
+          append_padded (line, i == 0 ? header[c] : g_ptr_array_index (columns[c], i - 1),
+                         widths[c]);
+          g_string_append (line, "  ");
+        }
+      g_string_append (line, i == 0 ? "DETAIL" : (const char *) g_ptr_array_index (details, i - 1));
+      g_print ("%s\n", line->str);
+    }
+}
+
+static void
+print_json (GPtrArray *kinds, GPtrArray *names, GPtrArray *states, GPtrArray *details)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "devices");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < kinds->len; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, g_ptr_array_index (kinds, i));
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, g_ptr_array_index (names, i));
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, g_ptr_array_index (states, i));
+      json_builder_set_member_name (builder, "detail");
+      json_builder_add_string_value (builder, g_ptr_array_index (details, i));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static int
+run_devices (LinliConfig *config, gboolean json)
+{
+  g_autoptr (GListModel) devices = linli_devices_new_from_config (config);
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  guint n_devices = g_list_model_get_n_items (devices);
+  g_autofree gboolean *done = g_new0 (gboolean, MAX (n_devices, 1));
+  Probing probing = { loop, n_devices, done };
+  g_autoptr (GPtrArray) kinds = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) states = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) details = g_ptr_array_new_with_free_func (g_free);
+  guint deadline_id;
+
+  /* All at once: the slowest device (a camera that does not start) then
+   * sets the time the tool takes, not the sum of them. */
+  for (guint i = 0; i < n_devices; i++)
+    {
+      g_autoptr (LinliDevice) device = g_list_model_get_item (devices, i);
+      ProbeCall *call = g_new0 (ProbeCall, 1);
+
+      call->probing = &probing;
+      call->index = i;
+      linli_device_probe_async (device, NULL, on_probed, call);
+    }
+
+  deadline_id = g_timeout_add_seconds (PROBE_DEADLINE_SECONDS, on_deadline, &probing);
+  if (probing.pending > 0)
+    g_main_loop_run (loop);
+  if (probing.pending == 0)
+    g_source_remove (deadline_id);
+
+  for (guint i = 0; i < n_devices; i++)
+    {
+      g_autoptr (LinliDevice) device = g_list_model_get_item (devices, i);
+      char *detail;
+
+      g_ptr_array_add (kinds,
+                       g_strdup (linli_device_kind_to_string (linli_device_get_kind (device))));
+      g_ptr_array_add (names, g_strdup (linli_device_get_name (device)));
+      if (done[i])
+        {
+          g_ptr_array_add (
+              states, g_strdup (linli_device_state_to_string (linli_device_get_state (device))));
+          detail = g_strdup (linli_device_get_detail (device));
+        }
+      else
+        {
+          g_ptr_array_add (states,
+                           g_strdup (linli_device_state_to_string (LINLI_DEVICE_STATE_FAULT)));
+          detail = g_strdup_printf ("no answer within %d s", PROBE_DEADLINE_SECONDS);
+        }
+      /* One device, one line, whatever a library put in its message. */
+      g_ptr_array_add (details,
+                       g_strdelimit (detail != NULL ? detail : g_strdup (""), "\r\n\t", ' '));
+    }
+
+  if (json)
+    print_json (kinds, names, states, details);
+  else
+    print_table (kinds, names, states, details);
+
+  /* Workers still stuck past the deadline hold their own references; the
+   * process exits under them, which is all a CLI can do. */
+  return EXIT_SUCCESS;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LinliConfig) config = NULL;
+  g_autofree char *config_path = NULL;
+  gboolean show_version = FALSE;
+  gboolean json = FALSE;
+  guint n_problems = 0;
+  const char *command;
+  const GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+      "Read the configuration from PATH (default: " LINLI_SYSCONF_CONFIG ")", "PATH" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "With “devices”: print JSON, not a table", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, "Print the version and exit", NULL },
+    { NULL },
+  };
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("COMMAND — check a Linli kiosk");
+  g_option_context_set_summary (context, "Commands:\n"
+                                         "  devices   probe every configured device and show its "
+                                         "state\n"
+                                         "  config    show the effective configuration and its "
+                                         "problems");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+
+  if (show_version)
+    {
+      g_print ("linli-diag %s\n", LINLI_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  if (argc < 2)
+    return usage_error ("no command given");
+  command = argv[1];
+  if (!g_str_equal (command, "devices") && !g_str_equal (command, "config"))
+    return usage_error ("unknown command “%s”", command);
+  if (argc > 2)
+    return usage_error ("unexpected argument “%s”", argv[2]);
+  if (json && !g_str_equal (command, "devices"))
+    return usage_error ("--json only applies to “devices”");
+
+  config = load_config (config_path, &n_problems, &error);
+  if (config == NULL)
+    {
+      g_printerr ("linli-diag: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (g_str_equal (command, "config"))
+    return run_config (config, n_problems);
+  return run_devices (config, json);
+}
