@@ -60,6 +60,7 @@ struct _LinliConfig
   GObject parent_instance;
 
   GKeyFile *values;
+  GHashTable *strings; /* "group/key" → value, so get_string can lend it */
   GPtrArray *problems;
   char *source;
 };
@@ -93,6 +94,7 @@ reset_to_defaults (LinliConfig *self)
     g_key_file_set_value (self->values, key_specs[i].group, key_specs[i].key,
                           key_specs[i].fallback);
   g_ptr_array_set_size (self->problems, 0);
+  g_hash_table_remove_all (self->strings);
 }
 
 static void
@@ -101,6 +103,7 @@ linli_config_finalize (GObject *object)
   LinliConfig *self = LINLI_CONFIG (object);
 
   g_clear_pointer (&self->values, g_key_file_unref);
+  g_clear_pointer (&self->strings, g_hash_table_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_pointer (&self->source, g_free);
 
@@ -117,6 +120,7 @@ static void
 linli_config_init (LinliConfig *self)
 {
   self->problems = g_ptr_array_new_with_free_func (g_free);
+  self->strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->source = g_strdup ("built-in defaults");
   reset_to_defaults (self);
 }
@@ -335,19 +339,27 @@ lookup (const char *group, const char *key, KeyType type)
   return spec;
 }
 
+/* Returns: (transfer none): the value, valid until the next load */
 const char *
 linli_config_get_string (LinliConfig *self, const char *group, const char *key)
 {
-  g_autofree char *value = NULL;
+  g_autofree char *id = NULL;
+  char *value;
 
   g_return_val_if_fail (LINLI_IS_CONFIG (self), NULL);
   if (lookup (group, key, KEY_STRING) == NULL)
     return NULL;
 
-  /* GKeyFile has no borrowed accessor; intern the value so callers get a
-   * string that lives as long as the process, like other GLib settings. */
-  value = g_key_file_get_string (self->values, group, key, NULL);
-  return g_intern_string (value);
+  /* GKeyFile has no borrowed accessor: keep each value the first time it is
+   * asked for, owned by the configuration. */
+  id = g_strconcat (group, "/", key, NULL);
+  value = g_hash_table_lookup (self->strings, id);
+  if (value == NULL)
+    {
+      value = g_key_file_get_string (self->values, group, key, NULL);
+      g_hash_table_insert (self->strings, g_steal_pointer (&id), value);
+    }
+  return value;
 }
 
 int
