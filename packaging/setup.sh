@@ -27,7 +27,7 @@ packages=(
     xvfb xauth x11-apps imagemagick matchbox-window-manager xdotool at-spi2-core
     dbus dbus-x11 python3-pyatspi python3-dogtail cage grim xwayland
     # test rigs: devices
-    pcscd pcsc-tools vsmartcard-vpcd cups cups-client cups-bsd poppler-utils
+    pcscd pcsc-tools vsmartcard-vpcd cups cups-client cups-bsd cups-filters poppler-utils
     printer-driver-cups-pdf umockdev libumockdev-dev sox pulseaudio pulseaudio-utils
     valgrind
 )
@@ -108,20 +108,26 @@ run_demo() {
     build _build
     local conf
     conf=$(mktemp --suffix=.conf)
+    # The demo's embedded defaults: a GStreamer test camera instead of
+    # /dev/video0, and a private CUPS queue that prints into a PDF file.
     cat >"$conf" <<CONF
-# The demo's embedded defaults: a test camera instead of /dev/video0.
 [devices]
 camera-source=videotestsrc pattern=smpte
+printer=linli-demo
 CONF
     export LINLI_LOCALEDIR="$here/_build/po"
     if [ -n "${WAYLAND_DISPLAY:-}" ] || [ -n "${DISPLAY:-}" ]; then
         printf '[display]\nfullscreen=false\n' >>"$conf"
-        log "starting the kiosk in a window (close it with Ctrl+C here)"
-        exec "$here/_build/ui/linli-kiosk" --config "$conf"
+        log "starting the kiosk in a window (stop it with Ctrl+C here)"
+        "$here/tests/rigs/cupsd-rig.sh" run --queue linli-demo -- \
+            "$here/_build/ui/linli-kiosk" --config "$conf"
+        return
     fi
     local shots="$here/_build/demo-screens"
     log "no display: running the kiosk under Xvfb and walking its screens"
-    CI= "$here/tests/ui/run-ui-test.sh" "$here/_build/ui/linli-kiosk" \
+    "$here/tests/rigs/cupsd-rig.sh" run --queue linli-demo -- \
+        "$here/_build/kiosk/linli-diag" --config "$conf" devices
+    CI='' "$here/tests/ui/run-ui-test.sh" "$here/_build/ui/linli-kiosk" \
         "$here/tests/data/kiosk-test.conf" "$shots"
     log "screenshots of every screen are in $shots"
 }
