@@ -18,6 +18,7 @@ struct _LinliA11yBar
   GtkButton *contrast;
   GtkButton *voice;
   GtkButton *more_time;
+  GtkButton *finish;
   GtkButton *language;
 
   LinliKiosk *kiosk;
@@ -93,6 +94,7 @@ linli_a11y_bar_class_init (LinliA11yBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, contrast);
   gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, voice);
   gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, more_time);
+  gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, finish);
   gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, language);
 }
 
@@ -115,10 +117,12 @@ linli_a11y_bar_new (LinliKiosk *kiosk)
   return self;
 }
 
-/* "More time" means nothing on the attract screen, where no time runs. */
+/* "More time" and "finish" mean nothing on the attract screen, where no
+ * session runs; during one, "finish" is on every screen, never scrolled away. */
 void
 linli_a11y_bar_set_in_session (LinliA11yBar *self, gboolean in_session)
 {
   g_return_if_fail (LINLI_IS_A11Y_BAR (self));
   gtk_widget_set_visible (GTK_WIDGET (self->more_time), in_session);
+  gtk_widget_set_visible (GTK_WIDGET (self->finish), in_session);
 }

@@ -262,8 +262,11 @@ update_scale (LinliWindow *self)
   scale = CLAMP (MIN (geometry.height / 1080.0, geometry.width / 1920.0), 0.5, 2.0);
   css = g_strdup_printf ("window.linli.text-size-1 { font-size: %.1fpx; }\n"
                          "window.linli.text-size-2 { font-size: %.1fpx; }\n"
-                         "window.linli.text-size-3 { font-size: %.1fpx; }\n",
-                         32 * scale, 40 * scale, 48 * scale);
+                         "window.linli.text-size-3 { font-size: %.1fpx; }\n"
+                         /* The bar keeps the first size: its buttons must
+                          * stay on one line at every level. */
+                         "window.linli .a11y-bar { font-size: %.1fpx; }\n",
+                         32 * scale, 40 * scale, 48 * scale, 32 * scale);
   gtk_css_provider_load_from_data (self->scale_css, css, -1);
 }
 

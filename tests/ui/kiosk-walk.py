@@ -133,8 +133,8 @@ expect_label("请放置身份证或插入社保卡")
 wait_for("the animated card hint", lambda: find("panel", "动画：把卡片放到屏幕下方的读卡区"))
 for name in ("不用卡，直接开始", "我需要帮助", "字号：大", "高对比度：关", "语音：开", "English (英语)"):
     wait_for(f"button '{name}'", lambda: find("push button", name))
-if not absent("push button", "需要更多时间"):
-    fail("'more time' is offered with no session running")
+if not absent("push button", "需要更多时间") or not absent("push button", "结束办理"):
+    fail("'more time' or 'finish' is offered with no session running")
 ok("the attract screen has its instruction, help button and accessibility bar")
 screenshot("01-attract")
 
@@ -171,6 +171,7 @@ tiles = ["社保", "医保", "水电气暖", "办件查询", "呼叫工作人员
 for name in tiles:
     wait_for(f"tile '{name}'", lambda: find("push button", name))
 wait_for("'more time' during a session", lambda: find("push button", "需要更多时间"))
+wait_for("'finish' during a session", lambda: find("push button", "结束办理"))
 ok("the home screen shows the five tiles from the service list")
 screenshot("02-home")
 
@@ -244,7 +245,7 @@ ok("the language toggle switches every string to English and back")
 press("需要更多时间")
 wait_for("more time given", lambda: find("push button", "已延长时间"))
 ok("'more time' is acknowledged on the button")
-press("结束办理并清除我的信息")
+press("结束办理")
 screen_is("邻里 · 欢迎")
 press("不用卡，直接开始")
 screen_is("邻里 · 首页")
@@ -296,7 +297,7 @@ press("我需要帮助")
 screen_is("邻里 · 求助")
 press("返回首页")
 screen_is("邻里 · 首页")
-press("结束办理并清除我的信息")
+press("结束办理")
 screen_is("邻里 · 欢迎")
 ok("'I need help' on the attract screen shows where staff are")
 
