@@ -42,9 +42,9 @@ linli_devices_new_from_config (LinliConfig *config)
   append_device (store,
                  linli_camera_new (linli_config_get_string (config, "devices", "camera-source")));
 
-  /* A kiosk with voice turned off has no use for the synthesiser. */
-  if (linli_config_get_boolean (config, "voice", "enabled"))
-    append_device (store, linli_voice_new ());
+  /* Always there: [voice] enabled is only how a session starts, and a
+   * resident can turn voice on from the accessibility bar. */
+  append_device (store, linli_voice_new ());
 
   return G_LIST_MODEL (store);
 }

@@ -65,11 +65,13 @@ test_everything (void)
                   expected);
 }
 
+/* Voice off only means sessions start silent: residents can turn it on. */
 static void
 test_voice_off (void)
 {
   const char *const expected[] = {
-    "card-reader", "PC/SC reader", "printer", "Printer (default queue)", "camera", "Camera", NULL,
+    "card-reader", "PC/SC reader", "printer", "Printer (default queue)", "camera", "Camera",
+    "voice",       "Voice",        NULL,
   };
 
   assert_devices ("[voice]\nenabled = false\n", expected);
