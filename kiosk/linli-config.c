@@ -33,6 +33,7 @@ typedef struct
 } KeySpec;
 
 static const char *const languages[] = { "zh_CN", "en", NULL };
+static const char *const headphone_modes[] = { "auto", "always", "never", NULL };
 
 /* Keep packaging/kiosk.conf.example in step: a unit test compares them. */
 static const KeySpec key_specs[] = {
@@ -49,6 +50,11 @@ static const KeySpec key_specs[] = {
   { "session", "warning-countdown", KEY_INT, "30", 20, 600 },
   { "session", "more-time-factor", KEY_INT, "2", 1, 5 },
   { "voice", "enabled", KEY_BOOLEAN, "true" },
+  { "voice", "rate", KEY_INT, "150", 80, 300 },
+  { "voice", "volume", KEY_INT, "5", 0, 7 },
+  { "voice", "sink", KEY_STRING, "" },
+  { "voice", "headphones", KEY_CHOICE, "auto", 0, 0, headphone_modes },
+  { "voice", "headphone-sink", KEY_STRING, "" },
   { "devices", "pcsc-reader", KEY_STRING, "" },
   { "devices", "id-reader-serial", KEY_STRING, "" },
   { "devices", "printer", KEY_STRING, "" },

@@ -3,6 +3,7 @@
  *   linli-diag --version
  *   linli-diag [--config PATH] devices [--json]
  *   linli-diag [--config PATH] config
+ *   linli-diag [--config PATH] say [--voice cmn|en] [--rate N] [-o FILE.wav] TEXT
  *
  * It reads the same configuration as the kiosk and probes the same devices
  * the same way, so what it reports is what the kiosk would see. Exit status:
@@ -20,6 +21,7 @@
 #include "linli-config.h"
 #include "linli-device.h"
 #include "linli-devices.h"
+#include "linli-voice.h"
 
 #define EXIT_USAGE 2
 
@@ -27,9 +29,15 @@
  * that accepts connections and never answers) from hanging the tool. */
 #define PROBE_DEADLINE_SECONDS 20
 
-static const char usage_text[] = "Usage: linli-diag [--config PATH] devices [--json]\n"
-                                 "       linli-diag [--config PATH] config\n"
-                                 "       linli-diag --version\n";
+/* say waits for the drain; the voice bounds its own stalls, this only
+ * keeps a wedged audio server from hanging the tool. */
+#define SAY_DEADLINE_SECONDS 300
+
+static const char usage_text[]
+    = "Usage: linli-diag [--config PATH] devices [--json]\n"
+      "       linli-diag [--config PATH] config\n"
+      "       linli-diag [--config PATH] say [--voice cmn|en] [--rate N] [-o FILE.wav] TEXT\n"
+      "       linli-diag --version\n";
 
 static int G_GNUC_PRINTF (1, 2) usage_error (const char *format, ...)
 {
@@ -268,6 +276,120 @@ run_devices (LinliConfig *config, gboolean json)
   return EXIT_SUCCESS;
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  GAsyncResult *result;
+  gboolean said;
+} Saying;
+
+static void
+on_said (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Saying *saying = user_data;
+
+  saying->result = g_object_ref (result);
+  g_main_loop_quit (saying->loop);
+}
+
+static void
+on_utterance_started (LinliVoice *voice, guint id, gpointer user_data)
+{
+  Saying *saying = user_data;
+
+  saying->said = TRUE;
+}
+
+static gboolean
+on_say_deadline (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A path as a quoted value of a GStreamer bin description. */
+static char *
+quote_location (const char *path)
+{
+  GString *quoted = g_string_new ("\"");
+
+  for (const char *p = path; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (quoted, '\\');
+      g_string_append_c (quoted, *p);
+    }
+  g_string_append_c (quoted, '"');
+  return g_string_free (quoted, FALSE);
+}
+
+/* Speaks @text through the voice engine the kiosk uses, on the configured
+ * speaker or into @output (a WAV file), and waits until it has been heard
+ * (or the file is complete). */
+static int
+run_say (
+    LinliConfig *config, const char *voice_name, int rate, const char *output, const char *text)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LinliDevice) device = NULL;
+  g_autofree char *sink = NULL;
+  Saying saying = { loop, NULL, FALSE };
+  LinliVoice *voice;
+  guint deadline_id;
+  gboolean drained;
+
+  if (output != NULL)
+    {
+      g_autofree char *location = quote_location (output);
+
+      sink = g_strdup_printf ("wavenc ! filesink location=%s", location);
+    }
+  else
+    sink = g_strdup (linli_config_get_string (config, "voice", "sink"));
+
+  device = linli_voice_new_with_sinks (sink, NULL);
+  voice = LINLI_VOICE (device);
+  /* The speaker (or the file): no headphone detection for a test line. */
+  linli_voice_set_headphones (voice, LINLI_VOICE_HEADPHONES_NEVER);
+  linli_voice_set_language (voice, g_str_equal (voice_name, "en") ? "en" : "zh_CN");
+  linli_voice_set_rate (voice, rate > 0 ? rate : linli_config_get_int (config, "voice", "rate"));
+  linli_voice_set_default_volume_step (voice, linli_config_get_int (config, "voice", "volume"));
+  linli_voice_reset_volume (voice);
+  g_signal_connect (voice, "utterance-started", G_CALLBACK (on_utterance_started), &saying);
+
+  if (linli_voice_speak (voice, text, LINLI_VOICE_PRIORITY_ALERT) == 0)
+    {
+      g_printerr ("linli-diag: cannot speak: %s\n", linli_device_get_detail (device));
+      return EXIT_FAILURE;
+    }
+  linli_voice_drain_async (voice, NULL, on_said, &saying);
+  deadline_id = g_timeout_add_seconds (SAY_DEADLINE_SECONDS, on_say_deadline, loop);
+  g_main_loop_run (loop);
+  if (saying.result == NULL)
+    {
+      g_printerr ("linli-diag: the voice did not finish within %d s\n", SAY_DEADLINE_SECONDS);
+      return EXIT_FAILURE;
+    }
+  g_source_remove (deadline_id);
+
+  drained = linli_voice_drain_finish (voice, saying.result, &error);
+  g_object_unref (saying.result);
+  if (!drained)
+    {
+      g_printerr ("linli-diag: cannot speak: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  if (!saying.said)
+    {
+      g_printerr ("linli-diag: nothing in the text can be spoken (emoji, control characters, "
+                  "characters outside espeak-ng's dictionary)\n");
+      return EXIT_FAILURE;
+    }
+  g_print ("%s\n", linli_device_get_detail (device));
+  return EXIT_SUCCESS;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,12 +399,21 @@ main (int argc, char **argv)
   g_autofree char *config_path = NULL;
   gboolean show_version = FALSE;
   gboolean json = FALSE;
+  g_autofree char *say_voice = NULL;
+  g_autofree char *say_output = NULL;
+  int say_rate = 0;
   guint n_problems = 0;
   const char *command;
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
       "Read the configuration from PATH (default: " LINLI_SYSCONF_CONFIG ")", "PATH" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "With “devices”: print JSON, not a table", NULL },
+    { "voice", 0, 0, G_OPTION_ARG_STRING, &say_voice,
+      "With “say”: cmn (Mandarin, the default) or en", "VOICE" },
+    { "rate", 0, 0, G_OPTION_ARG_INT, &say_rate,
+      "With “say”: words per minute, 80-300 (default: [voice] rate)", "N" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &say_output,
+      "With “say”: write a WAV file instead of playing", "FILE.wav" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, "Print the version and exit", NULL },
     { NULL },
   };
@@ -294,7 +425,8 @@ main (int argc, char **argv)
                                          "  devices   probe every configured device and show its "
                                          "state\n"
                                          "  config    show the effective configuration and its "
-                                         "problems");
+                                         "problems\n"
+                                         "  say TEXT  speak TEXT through the kiosk's voice");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
@@ -308,10 +440,28 @@ main (int argc, char **argv)
   if (argc < 2)
     return usage_error ("no command given");
   command = argv[1];
-  if (!g_str_equal (command, "devices") && !g_str_equal (command, "config"))
+  if (!g_str_equal (command, "devices") && !g_str_equal (command, "config")
+      && !g_str_equal (command, "say"))
     return usage_error ("unknown command “%s”", command);
-  if (argc > 2)
-    return usage_error ("unexpected argument “%s”", argv[2]);
+  if (g_str_equal (command, "say"))
+    {
+      if (argc < 3)
+        return usage_error ("“say” needs the TEXT to speak");
+      if (say_voice != NULL && !g_str_equal (say_voice, "cmn") && !g_str_equal (say_voice, "en"))
+        return usage_error ("--voice must be cmn or en, not “%s”", say_voice);
+      if (say_rate != 0 && (say_rate < LINLI_VOICE_RATE_MIN || say_rate > LINLI_VOICE_RATE_MAX))
+        return usage_error ("--rate must be between %d and %d", LINLI_VOICE_RATE_MIN,
+                            LINLI_VOICE_RATE_MAX);
+      if (say_output != NULL && *say_output == '\0')
+        return usage_error ("-o needs a file name");
+    }
+  else
+    {
+      if (argc > 2)
+        return usage_error ("unexpected argument “%s”", argv[2]);
+      if (say_voice != NULL || say_rate != 0 || say_output != NULL)
+        return usage_error ("--voice, --rate and -o only apply to “say”");
+    }
   if (json && !g_str_equal (command, "devices"))
     return usage_error ("--json only applies to “devices”");
 
@@ -324,5 +474,12 @@ main (int argc, char **argv)
 
   if (g_str_equal (command, "config"))
     return run_config (config, n_problems);
+  if (g_str_equal (command, "say"))
+    {
+      /* Words after the command are one text: say 请 插卡 says "请 插卡". */
+      g_autofree char *text = g_strjoinv (" ", argv + 2);
+
+      return run_say (config, say_voice != NULL ? say_voice : "cmn", say_rate, say_output, text);
+    }
   return run_devices (config, json);
 }

@@ -20,6 +20,7 @@ packages=(
     # libraries (issue 2 declares the whole stack)
     libgtk-4-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
+    gstreamer1.0-alsa
     libusb-1.0-0-dev libpcsclite-dev libcups2-dev libsoup-3.0-dev libjson-glib-dev
     libsqlite3-dev libqrencode-dev libespeak-ng-dev espeak-ng libsystemd-dev
     fonts-noto-cjk
