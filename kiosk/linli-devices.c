@@ -44,7 +44,9 @@ linli_devices_new_from_config (LinliConfig *config)
 
   /* Always there: [voice] enabled is only how a session starts, and a
    * resident can turn voice on from the accessibility bar. */
-  append_device (store, linli_voice_new ());
+  append_device (store, linli_voice_new_with_sinks (
+                            linli_config_get_string (config, "voice", "sink"),
+                            linli_config_get_string (config, "voice", "headphone-sink")));
 
   return G_LIST_MODEL (store);
 }

@@ -16,6 +16,8 @@
 
 #include "linli-device.h"
 #include "linli-devices.h"
+#include "linli-spoken.h"
+#include "linli-voice.h"
 
 struct _LinliKiosk
 {
@@ -25,6 +27,7 @@ struct _LinliKiosk
   LinliSession *session;
   GListModel *services;
   GListModel *devices;
+  LinliVoice *voice;
 
   char *language;
   int text_size;
@@ -44,12 +47,16 @@ enum
   PROP_TEXT_SIZE,
   PROP_HIGH_CONTRAST,
   PROP_VOICE_ENABLED,
+  PROP_VOICE_AVAILABLE,
+  PROP_VOLUME_STEP,
+  PROP_HEADPHONES,
   N_PROPS
 };
 
 enum
 {
   SIGNAL_STAFF_CALLED,
+  SIGNAL_SPEECH_STARTED,
   N_SIGNALS
 };
 
@@ -73,6 +80,18 @@ linli_i18n_apply_language (const char *language)
   ++_nl_msg_cat_cntr;
 }
 
+/* Volume and rate go back to the county's settings for every resident
+ * (Section 508 §1194.25(f): volume reset at the start of each use). */
+static void
+reset_voice (LinliKiosk *self)
+{
+  if (self->voice == NULL)
+    return;
+  linli_voice_stop (self->voice);
+  linli_voice_set_rate (self->voice, linli_config_get_int (self->config, "voice", "rate"));
+  linli_voice_reset_volume (self->voice);
+}
+
 static void
 reset_presentation (LinliKiosk *self)
 {
@@ -81,6 +100,7 @@ reset_presentation (LinliKiosk *self)
   linli_kiosk_set_high_contrast (
       self, linli_config_get_boolean (self->config, "display", "high-contrast"));
   linli_kiosk_set_voice_enabled (self, linli_config_get_boolean (self->config, "voice", "enabled"));
+  reset_voice (self);
 }
 
 static void
@@ -107,6 +127,12 @@ linli_kiosk_dispose (GObject *object)
       linli_session_finish (self->session, LINLI_SESSION_END_SHUTDOWN);
     }
   g_clear_object (&self->session);
+  if (self->voice != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->voice, self);
+      linli_voice_stop (self->voice);
+    }
+  g_clear_object (&self->voice);
   g_clear_object (&self->services);
   g_clear_object (&self->devices);
   g_clear_object (&self->config);
@@ -142,6 +168,15 @@ linli_kiosk_get_property (GObject *object, guint prop_id, GValue *value, GParamS
       break;
     case PROP_VOICE_ENABLED:
       g_value_set_boolean (value, self->voice_enabled);
+      break;
+    case PROP_VOICE_AVAILABLE:
+      g_value_set_boolean (value, linli_kiosk_get_voice_available (self));
+      break;
+    case PROP_VOLUME_STEP:
+      g_value_set_int (value, linli_kiosk_get_volume_step (self));
+      break;
+    case PROP_HEADPHONES:
+      g_value_set_boolean (value, linli_kiosk_get_headphones (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -194,6 +229,15 @@ linli_kiosk_class_init (LinliKioskClass *klass)
   properties[PROP_VOICE_ENABLED]
       = g_param_spec_boolean ("voice-enabled", NULL, NULL, TRUE,
                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* FALSE while the voice device is in fault: the screens say so. */
+  properties[PROP_VOICE_AVAILABLE] = g_param_spec_boolean (
+      "voice-available", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VOLUME_STEP]
+      = g_param_spec_int ("volume-step", NULL, NULL, 0, LINLI_VOICE_VOLUME_STEPS - 1, 0,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Private listening: speech goes to headphones, personal values too. */
+  properties[PROP_HEADPHONES] = g_param_spec_boolean ("headphones", NULL, NULL, FALSE,
+                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -204,6 +248,16 @@ linli_kiosk_class_init (LinliKioskClass *klass)
   signals[SIGNAL_STAFF_CALLED]
       = g_signal_new ("staff-called", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 0);
+
+  /**
+   * LinliKiosk::speech-started:
+   * @id: the utterance, as returned by linli_kiosk_speak()
+   *
+   * The first sound of an utterance reached the audio output.
+   */
+  signals[SIGNAL_SPEECH_STARTED]
+      = g_signal_new ("speech-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -211,6 +265,57 @@ linli_kiosk_init (LinliKiosk *self)
 {
   self->text_size = 1;
   self->voice_enabled = TRUE;
+}
+
+static void
+on_voice_state (LinliKiosk *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VOICE_AVAILABLE]);
+}
+
+static void
+on_voice_volume (LinliKiosk *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VOLUME_STEP]);
+}
+
+static void
+on_voice_output (LinliKiosk *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEADPHONES]);
+}
+
+static void
+on_utterance_started (LinliKiosk *self, guint id)
+{
+  g_signal_emit (self, signals[SIGNAL_SPEECH_STARTED], 0, id);
+}
+
+static void
+attach_voice (LinliKiosk *self)
+{
+  const char *headphones = linli_config_get_string (self->config, "voice", "headphones");
+
+  for (guint i = 0; i < g_list_model_get_n_items (self->devices) && self->voice == NULL; i++)
+    {
+      g_autoptr (LinliDevice) device = g_list_model_get_item (self->devices, i);
+      if (LINLI_IS_VOICE (device))
+        self->voice = g_object_ref (LINLI_VOICE (device));
+    }
+  if (self->voice == NULL)
+    return;
+
+  linli_voice_set_default_volume_step (self->voice,
+                                       linli_config_get_int (self->config, "voice", "volume"));
+  linli_voice_set_headphones (self->voice,
+                              g_str_equal (headphones, "always")  ? LINLI_VOICE_HEADPHONES_ALWAYS
+                              : g_str_equal (headphones, "never") ? LINLI_VOICE_HEADPHONES_NEVER
+                                                                  : LINLI_VOICE_HEADPHONES_AUTO);
+  g_signal_connect_swapped (self->voice, "notify::state", G_CALLBACK (on_voice_state), self);
+  g_signal_connect_swapped (self->voice, "notify::volume-step", G_CALLBACK (on_voice_volume), self);
+  g_signal_connect_swapped (self->voice, "notify::output", G_CALLBACK (on_voice_output), self);
+  g_signal_connect_swapped (self->voice, "utterance-started", G_CALLBACK (on_utterance_started),
+                            self);
 }
 
 /**
@@ -233,6 +338,7 @@ linli_kiosk_new (LinliConfig *config)
   g_signal_connect (self->session, "ended", G_CALLBACK (on_session_ended), self);
   self->services = linli_service_tiles_load_default ();
   self->devices = linli_devices_new_from_config (config);
+  attach_voice (self);
   reset_presentation (self);
   return self;
 }
@@ -285,6 +391,8 @@ linli_kiosk_set_language (LinliKiosk *self, const char *language)
   g_free (self->language);
   self->language = g_strdup (language);
   linli_i18n_apply_language (language);
+  if (self->voice != NULL)
+    linli_voice_set_language (self->voice, language);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
 }
 
@@ -342,6 +450,8 @@ linli_kiosk_set_voice_enabled (LinliKiosk *self, gboolean voice_enabled)
   if (self->voice_enabled == voice_enabled)
     return;
   self->voice_enabled = voice_enabled;
+  if (!voice_enabled && self->voice != NULL)
+    linli_voice_stop (self->voice);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VOICE_ENABLED]);
 }
 
@@ -352,7 +462,10 @@ linli_kiosk_start_session (LinliKiosk *self)
   g_return_if_fail (LINLI_IS_KIOSK (self));
 
   if (linli_session_begin (self->session))
-    g_info ("session %" G_GUINT64_FORMAT " began", linli_session_get_serial (self->session));
+    {
+      g_info ("session %" G_GUINT64_FORMAT " began", linli_session_get_serial (self->session));
+      reset_voice (self);
+    }
 }
 
 void
@@ -423,4 +536,100 @@ linli_kiosk_refresh_devices (LinliKiosk *self)
       g_autoptr (LinliDevice) device = g_list_model_get_item (self->devices, i);
       linli_device_probe_async (device, NULL, on_device_probed, NULL);
     }
+  /* The voice engine starts now, so the first screen is not the one that
+   * waits for it. */
+  if (self->voice != NULL)
+    linli_voice_start (self->voice);
+}
+
+gboolean
+linli_kiosk_get_voice_available (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), FALSE);
+  return self->voice != NULL
+         && linli_device_get_state (LINLI_DEVICE (self->voice)) != LINLI_DEVICE_STATE_FAULT
+         && linli_device_get_state (LINLI_DEVICE (self->voice)) != LINLI_DEVICE_STATE_ABSENT;
+}
+
+int
+linli_kiosk_get_volume_step (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), 0);
+  return self->voice != NULL ? linli_voice_get_volume_step (self->voice) : 0;
+}
+
+/* One button (and one key) steps through the volumes: louder each time,
+ * then back to the quietest, the way kiosk volume buttons usually work. */
+void
+linli_kiosk_cycle_volume (LinliKiosk *self)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+
+  if (self->voice == NULL)
+    return;
+  linli_voice_set_volume_step (self->voice, (linli_voice_get_volume_step (self->voice) + 1)
+                                                % LINLI_VOICE_VOLUME_STEPS);
+}
+
+gboolean
+linli_kiosk_get_headphones (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), FALSE);
+  return self->voice != NULL
+         && linli_voice_get_output (self->voice) == LINLI_VOICE_OUTPUT_HEADPHONES;
+}
+
+/**
+ * linli_kiosk_speak:
+ *
+ * Speaks @text unless the resident turned voice off or there is no voice.
+ * Returns: the utterance id, 0 when nothing is spoken
+ */
+guint
+linli_kiosk_speak (LinliKiosk *self, const char *text, LinliVoicePriority priority)
+{
+  g_autofree char *speakable = NULL;
+  guint skipped = 0;
+
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), 0);
+
+  if (text == NULL || !self->voice_enabled || !linli_kiosk_get_voice_available (self))
+    return 0;
+  /* Names from cards may hold characters no voice can say (rare Han
+   * characters, emoji): they are left out, and only their count is logged. */
+  speakable = linli_spoken_sanitize (text, &skipped);
+  if (skipped > 0)
+    g_message ("left out %u characters the voice cannot say", skipped);
+  if (*speakable == '\0')
+    return 0;
+  return linli_voice_speak (self->voice, speakable, priority);
+}
+
+/* Personal values (a name, a PIN) are spoken only into headphones; on the
+ * loudspeaker the resident hears @public_text instead. */
+guint
+linli_kiosk_speak_private (LinliKiosk *self,
+                           const char *private_text,
+                           const char *public_text,
+                           LinliVoicePriority priority)
+{
+  g_autofree char *private_speakable = NULL;
+  g_autofree char *public_speakable = NULL;
+
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), 0);
+
+  if (!self->voice_enabled || !linli_kiosk_get_voice_available (self))
+    return 0;
+  private_speakable = private_text != NULL ? linli_spoken_sanitize (private_text, NULL) : NULL;
+  public_speakable = public_text != NULL ? linli_spoken_sanitize (public_text, NULL) : NULL;
+  return linli_voice_speak_private (self->voice, private_speakable, public_speakable, priority);
+}
+
+void
+linli_kiosk_stop_speaking (LinliKiosk *self)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+
+  if (self->voice != NULL)
+    linli_voice_stop (self->voice);
 }

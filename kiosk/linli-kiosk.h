@@ -6,6 +6,7 @@
 #include "linli-config.h"
 #include "linli-session.h"
 #include "linli-service-tile.h"
+#include "linli-voice.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,17 @@ gboolean linli_kiosk_get_high_contrast (LinliKiosk *self);
 void linli_kiosk_set_high_contrast (LinliKiosk *self, gboolean high_contrast);
 gboolean linli_kiosk_get_voice_enabled (LinliKiosk *self);
 void linli_kiosk_set_voice_enabled (LinliKiosk *self, gboolean voice_enabled);
+
+gboolean linli_kiosk_get_voice_available (LinliKiosk *self);
+int linli_kiosk_get_volume_step (LinliKiosk *self);
+void linli_kiosk_cycle_volume (LinliKiosk *self);
+gboolean linli_kiosk_get_headphones (LinliKiosk *self);
+guint linli_kiosk_speak (LinliKiosk *self, const char *text, LinliVoicePriority priority);
+guint linli_kiosk_speak_private (LinliKiosk *self,
+                                 const char *private_text,
+                                 const char *public_text,
+                                 LinliVoicePriority priority);
+void linli_kiosk_stop_speaking (LinliKiosk *self);
 
 void linli_kiosk_start_session (LinliKiosk *self);
 void linli_kiosk_finish_session (LinliKiosk *self);

@@ -17,6 +17,8 @@ struct _LinliA11yBar
   GtkButton *text_size;
   GtkButton *contrast;
   GtkButton *voice;
+  GtkButton *volume;
+  GtkButton *repeat;
   GtkButton *more_time;
   GtkButton *finish;
   GtkButton *language;
@@ -38,6 +40,24 @@ set_pressed (GtkButton *button, gboolean pressed)
       pressed ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE, -1);
 }
 
+/* Eight buttons share the width of the screen: a long label (in English,
+ * at the largest size) wraps onto two lines instead of widening the bar. */
+static void
+wrap_labels (LinliA11yBar *self)
+{
+  for (GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (self)); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    {
+      GtkWidget *label = gtk_button_get_child (GTK_BUTTON (button));
+      if (GTK_IS_LABEL (label))
+        {
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+          gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+        }
+    }
+}
+
 static void
 update (LinliA11yBar *self)
 {
@@ -47,13 +67,42 @@ update (LinliA11yBar *self)
   gboolean contrast = linli_kiosk_get_high_contrast (self->kiosk);
   gboolean voice = linli_kiosk_get_voice_enabled (self->kiosk);
   gboolean more_time = linli_session_get_more_time (session);
+  g_autofree char *volume = NULL;
 
   gtk_button_set_label (self->text_size, _ (sizes[linli_kiosk_get_text_size (self->kiosk) - 1]));
   gtk_button_set_label (self->contrast,
                         contrast ? _ ("High contrast: on") : _ ("High contrast: off"));
   set_pressed (self->contrast, contrast);
-  gtk_button_set_label (self->voice, voice ? _ ("Voice: on") : _ ("Voice: off"));
-  set_pressed (self->voice, voice);
+  if (!linli_kiosk_get_voice_available (self->kiosk))
+    {
+      /* Said in words on the button itself: a resident who expected speech
+       * sees why there is none. Touching it asks the device again. */
+      gtk_button_set_label (self->voice, _ ("Voice: unavailable"));
+      set_pressed (self->voice, FALSE);
+    }
+  else
+    {
+      gtk_button_set_label (self->voice, voice ? _ ("Voice: on") : _ ("Voice: off"));
+      set_pressed (self->voice, voice);
+    }
+  /* The button also shows where the voice goes: with headphones plugged
+   * in, personal details may be read out, and the resident should know. */
+  if (linli_kiosk_get_headphones (self->kiosk))
+    /* TRANSLATORS: the volume level in headphone mode, e.g. "Headphones 6/8" */
+    volume = g_strdup_printf (_ ("Headphones %d/%d"), linli_kiosk_get_volume_step (self->kiosk) + 1,
+                              LINLI_VOICE_VOLUME_STEPS);
+  else
+    /* TRANSLATORS: the volume level, e.g. "Volume 6/8" */
+    volume = g_strdup_printf (_ ("Volume %d/%d"), linli_kiosk_get_volume_step (self->kiosk) + 1,
+                              LINLI_VOICE_VOLUME_STEPS);
+  gtk_button_set_label (self->volume, volume);
+  /* Volume and repeat mean nothing without speech; greyed-out buttons
+   * would be hard to read, so they go away instead. */
+  gtk_widget_set_visible (GTK_WIDGET (self->volume),
+                          voice && linli_kiosk_get_voice_available (self->kiosk));
+  gtk_widget_set_visible (GTK_WIDGET (self->repeat),
+                          voice && linli_kiosk_get_voice_available (self->kiosk));
+  wrap_labels (self);
   gtk_button_set_label (self->more_time, more_time ? _ ("More time: given") : _ ("More time"));
   set_pressed (self->more_time, more_time);
   /* The language button is written in the language it switches to. */
@@ -93,6 +142,8 @@ linli_a11y_bar_class_init (LinliA11yBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, text_size);
   gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, contrast);
   gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, voice);
+  gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, volume);
+  gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, repeat);
   gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, more_time);
   gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, finish);
   gtk_widget_class_bind_template_child (widget_class, LinliA11yBar, language);

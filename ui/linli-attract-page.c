@@ -12,12 +12,12 @@
 
 struct _LinliAttractPage
 {
-  GtkBox parent_instance;
+  LinliPage parent_instance;
 
   GtkLabel *place_label;
 };
 
-G_DEFINE_FINAL_TYPE (LinliAttractPage, linli_attract_page, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (LinliAttractPage, linli_attract_page, LINLI_TYPE_PAGE)
 
 static void
 linli_attract_page_dispose (GObject *object)

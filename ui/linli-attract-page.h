@@ -3,12 +3,14 @@
 
 #include <gtk/gtk.h>
 
+#include "linli-page.h"
+
 #include "linli-kiosk.h"
 
 G_BEGIN_DECLS
 
 #define LINLI_TYPE_ATTRACT_PAGE (linli_attract_page_get_type ())
-G_DECLARE_FINAL_TYPE (LinliAttractPage, linli_attract_page, LINLI, ATTRACT_PAGE, GtkBox)
+G_DECLARE_FINAL_TYPE (LinliAttractPage, linli_attract_page, LINLI, ATTRACT_PAGE, LinliPage)
 
 LinliAttractPage *linli_attract_page_new (LinliKiosk *kiosk);
 

@@ -11,12 +11,14 @@
 
 struct _LinliHelpPage
 {
-  GtkBox parent_instance;
+  LinliPage parent_instance;
 
+  GtkLabel *title;
   GtkLabel *where;
+  GtkLabel *notice;
 };
 
-G_DEFINE_FINAL_TYPE (LinliHelpPage, linli_help_page, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (LinliHelpPage, linli_help_page, LINLI_TYPE_PAGE)
 
 static void
 linli_help_page_dispose (GObject *object)
@@ -33,7 +35,9 @@ linli_help_page_class_init (LinliHelpPageClass *klass)
   G_OBJECT_CLASS (klass)->dispose = linli_help_page_dispose;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/cn/linli/Kiosk/ui/linli-help-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, LinliHelpPage, title);
   gtk_widget_class_bind_template_child (widget_class, LinliHelpPage, where);
+  gtk_widget_class_bind_template_child (widget_class, LinliHelpPage, notice);
 }
 
 static void
@@ -46,6 +50,7 @@ LinliHelpPage *
 linli_help_page_new (LinliKiosk *kiosk)
 {
   LinliHelpPage *self = g_object_new (LINLI_TYPE_HELP_PAGE, NULL);
+  g_autofree char *announcement = NULL;
   const char *desk
       = linli_config_get_string (linli_kiosk_get_config (kiosk), "kiosk", "staff-desk");
 
@@ -57,5 +62,10 @@ linli_help_page_new (LinliKiosk *kiosk)
     }
   else
     gtk_label_set_label (self->where, _ ("Staff are at the service desk in this hall."));
+
+  announcement
+      = g_strjoin (_ ("; "), gtk_label_get_text (self->title), gtk_label_get_text (self->where),
+                   gtk_label_get_text (self->notice), NULL);
+  linli_page_set_announcement (LINLI_PAGE (self), announcement);
   return self;
 }

@@ -7,15 +7,17 @@
 
 #include "linli-home-page.h"
 
+#include <glib/gi18n.h>
+
 struct _LinliHomePage
 {
-  GtkBox parent_instance;
+  LinliPage parent_instance;
 
   GtkGrid *tiles;
   LinliKiosk *kiosk;
 };
 
-G_DEFINE_FINAL_TYPE (LinliHomePage, linli_home_page, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (LinliHomePage, linli_home_page, LINLI_TYPE_PAGE)
 
 #define TILES_PER_ROW 3
 
@@ -52,6 +54,23 @@ create_tile (LinliHomePage *self, LinliServiceTile *tile)
   return button;
 }
 
+/* The count tells a listener how far the arrow keys will take them. */
+static void
+update_announcement (LinliHomePage *self)
+{
+  guint n = g_list_model_get_n_items (linli_kiosk_get_services (self->kiosk));
+  g_autofree char *text = g_strdup_printf (
+      ngettext ("What would you like to do? There is %u service on this screen. "
+                "Move with the arrow keys to hear it, and press Enter to choose.",
+                "What would you like to do? There are %u services on this "
+                "screen. Move with the arrow keys to hear each one, and press "
+                "Enter to choose.",
+                n),
+      n);
+
+  linli_page_set_announcement (LINLI_PAGE (self), text);
+}
+
 /* A plain grid rather than a GtkFlowBox: flow-box children take the focus
  * themselves, which would add an invisible stop for keypad users. */
 static void
@@ -69,6 +88,7 @@ rebuild_tiles (LinliHomePage *self)
       gtk_grid_attach (self->tiles, create_tile (self, tile), (int) (i % TILES_PER_ROW),
                        (int) (i / TILES_PER_ROW), 1, 1);
     }
+  update_announcement (self);
 }
 
 static void

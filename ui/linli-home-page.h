@@ -3,12 +3,14 @@
 
 #include <gtk/gtk.h>
 
+#include "linli-page.h"
+
 #include "linli-kiosk.h"
 
 G_BEGIN_DECLS
 
 #define LINLI_TYPE_HOME_PAGE (linli_home_page_get_type ())
-G_DECLARE_FINAL_TYPE (LinliHomePage, linli_home_page, LINLI, HOME_PAGE, GtkBox)
+G_DECLARE_FINAL_TYPE (LinliHomePage, linli_home_page, LINLI, HOME_PAGE, LinliPage)
 
 LinliHomePage *linli_home_page_new (LinliKiosk *kiosk);
 

@@ -13,15 +13,16 @@
 
 struct _LinliServicePage
 {
-  GtkBox parent_instance;
+  LinliPage parent_instance;
 
   GtkLabel *title;
   GtkLabel *detail;
   GtkLabel *notice;
+  GtkLabel *advice;
   LinliKiosk *kiosk;
 };
 
-G_DEFINE_FINAL_TYPE (LinliServicePage, linli_service_page, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (LinliServicePage, linli_service_page, LINLI_TYPE_PAGE)
 
 static void
 linli_service_page_dispose (GObject *object)
@@ -44,12 +45,25 @@ linli_service_page_class_init (LinliServicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, title);
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, detail);
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, notice);
+  gtk_widget_class_bind_template_child (widget_class, LinliServicePage, advice);
 }
 
 static void
 linli_service_page_init (LinliServicePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* The screen is read as it is shown: title, what the item is, the notice
+ * and the advice. */
+static void
+announce (LinliServicePage *self)
+{
+  g_autofree char *text
+      = g_strjoin (_ ("; "), gtk_label_get_text (self->title), gtk_label_get_text (self->detail),
+                   gtk_label_get_text (self->notice), gtk_label_get_text (self->advice), NULL);
+
+  linli_page_set_announcement (LINLI_PAGE (self), text);
 }
 
 LinliServicePage *
@@ -80,4 +94,5 @@ linli_service_page_set_tile (LinliServicePage *self, LinliServiceTile *tile)
     gtk_label_set_label (self->notice,
                          _ ("This service needs the county platform. This kiosk is not connected "
                             "to it yet, so the service cannot be done here today."));
+  announce (self);
 }

@@ -3,12 +3,14 @@
 
 #include <gtk/gtk.h>
 
+#include "linli-page.h"
+
 #include "linli-kiosk.h"
 
 G_BEGIN_DECLS
 
 #define LINLI_TYPE_SERVICE_PAGE (linli_service_page_get_type ())
-G_DECLARE_FINAL_TYPE (LinliServicePage, linli_service_page, LINLI, SERVICE_PAGE, GtkBox)
+G_DECLARE_FINAL_TYPE (LinliServicePage, linli_service_page, LINLI, SERVICE_PAGE, LinliPage)
 
 LinliServicePage *linli_service_page_new (LinliKiosk *kiosk);
 void linli_service_page_set_tile (LinliServicePage *self, LinliServiceTile *tile);

@@ -76,6 +76,16 @@ linli_timeout_warning_new (LinliSession *session)
   return self;
 }
 
+/* Returns: (transfer full): what is said when the warning appears */
+char *
+linli_timeout_warning_get_announcement (LinliTimeoutWarning *self)
+{
+  g_return_val_if_fail (LINLI_IS_TIMEOUT_WARNING (self), NULL);
+  update (self);
+  return g_strjoin (" ", _ ("Are you still there?"), gtk_label_get_text (self->countdown),
+                    _ ("Or press any key."), NULL);
+}
+
 void
 linli_timeout_warning_focus (LinliTimeoutWarning *self)
 {

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LinliTimeoutWarning, linli_timeout_warning, LINLI, TIMEOUT_WARNING, GtkBox)
 
 LinliTimeoutWarning *linli_timeout_warning_new (LinliSession *session);
+char *linli_timeout_warning_get_announcement (LinliTimeoutWarning *self);
 void linli_timeout_warning_focus (LinliTimeoutWarning *self);
 
 G_END_DECLS

@@ -18,6 +18,7 @@
 #include "linli-attract-page.h"
 #include "linli-help-page.h"
 #include "linli-home-page.h"
+#include "linli-page.h"
 #include "linli-service-page.h"
 #include "linli-timeout-warning.h"
 
@@ -42,8 +43,15 @@ struct _LinliWindow
   char *page;         /* name of the screen shown */
   char *service_code; /* the tile the service screen shows */
 
+  guint announce_id;     /* idle source reading the new screen */
+  gboolean key_input;    /* the last input was a key: keypad user */
+  gboolean warning_said; /* the countdown warning was announced */
+  gboolean quiet_focus;  /* focus moved by the kiosk, spoken later */
+
   GtkCssProvider *scale_css;
   gboolean report_first_frame;
+  gboolean first_frame_reported;
+  gboolean screen_pending; /* a new screen waits for its first frame */
   gulong after_paint_id;
 };
 
@@ -91,6 +99,59 @@ update_title (LinliWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), title);
 }
 
+static LinliPage *
+current_page (LinliWindow *self)
+{
+  GtkWidget *child = gtk_stack_get_visible_child (self->stack);
+
+  return LINLI_IS_PAGE (child) ? LINLI_PAGE (child) : NULL;
+}
+
+/* Keypad users hear each control as they reach it; touch users already see
+ * what they touched, and would hear it cut off by the next screen. */
+static void
+speak_focus (LinliWindow *self)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+  g_autofree char *speech = NULL;
+
+  if (focus == NULL || !self->key_input)
+    return;
+  speech = linli_widget_get_speech (focus);
+  linli_kiosk_speak (self->kiosk, speech, LINLI_VOICE_PRIORITY_FOCUS);
+}
+
+static void
+announce_page (LinliWindow *self)
+{
+  LinliPage *page = current_page (self);
+
+  if (page == NULL)
+    return;
+  linli_kiosk_speak (self->kiosk, linli_page_get_announcement (page), LINLI_VOICE_PRIORITY_SCREEN);
+  speak_focus (self);
+}
+
+/* A screen is read once everything caused by the same event has settled:
+ * a session that ends resets the language and the voice after the screen
+ * has already changed. */
+static gboolean
+announce_idle (gpointer user_data)
+{
+  LinliWindow *self = user_data;
+
+  self->announce_id = 0;
+  announce_page (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_announcement (LinliWindow *self)
+{
+  if (self->announce_id == 0)
+    self->announce_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, announce_idle, self, NULL);
+}
+
 static void
 show_page (LinliWindow *self, const char *page)
 {
@@ -99,19 +160,27 @@ show_page (LinliWindow *self, const char *page)
   g_free (self->page);
   self->page = g_strdup (page);
 
-  /* Only the shown screen stays visible: a hidden GtkStack page would still
-   * be in the accessibility tree and a screen reader would read it. */
   gtk_widget_set_visible (target, TRUE);
   gtk_stack_set_visible_child (self->stack, target);
+  /* Keypad users start from the first control of the new screen; it is
+   * spoken after the screen itself. The focus moves before the old screen
+   * is hidden: hiding the focused widget makes GTK move the focus on by one
+   * more step later, past the first control. */
+  self->quiet_focus = TRUE;
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  gtk_widget_child_focus (target, GTK_DIR_TAB_FORWARD);
+  self->quiet_focus = FALSE;
+  /* Only the shown screen stays visible: a hidden GtkStack page would still
+   * be in the accessibility tree and a screen reader would read it. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (child != target)
       gtk_widget_set_visible (child, FALSE);
   update_title (self);
+  self->screen_pending = TRUE;
   linli_a11y_bar_set_in_session (self->bar, linli_session_get_state (self->session)
                                                 != LINLI_SESSION_STATE_IDLE);
-  /* Keypad users start from the first control of the new screen. */
-  gtk_widget_child_focus (gtk_stack_get_visible_child (self->stack), GTK_DIR_TAB_FORWARD);
+  schedule_announcement (self);
 }
 
 static void
@@ -204,17 +273,40 @@ on_session_state (LinliWindow *self)
   switch (state)
     {
     case LINLI_SESSION_STATE_IDLE:
+      self->warning_said = FALSE;
       g_clear_pointer (&self->service_code, g_free);
       show_page (self, "attract");
       break;
     case LINLI_SESSION_STATE_WARNING:
-      linli_timeout_warning_focus (self->warning);
+      {
+        g_autofree char *alert = linli_timeout_warning_get_announcement (self->warning);
+
+        self->quiet_focus = TRUE;
+        linli_timeout_warning_focus (self->warning);
+        self->quiet_focus = FALSE;
+        linli_kiosk_speak (self->kiosk, alert, LINLI_VOICE_PRIORITY_ALERT);
+        self->warning_said = TRUE;
+      }
       break;
     case LINLI_SESSION_STATE_ACTIVE:
     default:
       linli_a11y_bar_set_in_session (self->bar, TRUE);
+      /* Back from the warning: the resident hears where they are again. */
+      if (self->warning_said)
+        {
+          self->warning_said = FALSE;
+          linli_kiosk_stop_speaking (self->kiosk);
+          schedule_announcement (self);
+        }
       break;
     }
+}
+
+static void
+on_focus_widget (LinliWindow *self)
+{
+  if (!self->quiet_focus)
+    speak_focus (self);
 }
 
 /* Any touch, click or key during a session restarts its quiet time. */
@@ -225,9 +317,22 @@ on_input_event (GtkEventControllerLegacy *controller, GdkEvent *event, gpointer 
 
   switch (gdk_event_get_event_type (event))
     {
+    case GDK_KEY_PRESS:
+      /* Modifier keys alone do nothing, so they do not interrupt. */
+      if (gdk_key_event_is_modifier (event))
+        break;
+      self->key_input = TRUE;
+      /* Any key interrupts speech, as on EZ Access kiosks: the key's own
+       * effect (a new focus, a new screen) speaks next. */
+      linli_kiosk_stop_speaking (self->kiosk);
+      linli_kiosk_user_activity (self->kiosk);
+      break;
     case GDK_BUTTON_PRESS:
     case GDK_TOUCH_BEGIN:
-    case GDK_KEY_PRESS:
+      self->key_input = FALSE;
+      linli_kiosk_stop_speaking (self->kiosk);
+      linli_kiosk_user_activity (self->kiosk);
+      break;
     case GDK_SCROLL:
       linli_kiosk_user_activity (self->kiosk);
       break;
@@ -235,6 +340,81 @@ on_input_event (GtkEventControllerLegacy *controller, GdkEvent *event, gpointer 
       break;
     }
   return GDK_EVENT_PROPAGATE;
+}
+
+/* The keypad keys (EZ Access style). A USB numeric keypad has no arrows
+ * while Num Lock is on, so its 8/4/6/2 move and 5 chooses, except where a
+ * field takes digits. Plain keyboards use their own arrows, Tab and Enter,
+ * which GTK handles itself. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint keyval,
+                guint keycode,
+                GdkModifierType state,
+                gpointer user_data)
+{
+  LinliWindow *self = user_data;
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+  gboolean typing = focus != NULL && GTK_IS_EDITABLE (focus);
+  const char *action = NULL;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return GDK_EVENT_PROPAGATE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_F1:
+    case GDK_KEY_Help:
+      action = "kiosk.explain";
+      break;
+    case GDK_KEY_KP_Multiply:
+    case GDK_KEY_asterisk:
+    case GDK_KEY_question:
+      action = typing ? NULL : "kiosk.explain";
+      break;
+    case GDK_KEY_Escape:
+    case GDK_KEY_Back:
+      action = "kiosk.back";
+      break;
+    case GDK_KEY_KP_Subtract:
+    case GDK_KEY_minus:
+    case GDK_KEY_BackSpace:
+      action = typing ? NULL : "kiosk.back";
+      break;
+    case GDK_KEY_KP_Divide:
+    case GDK_KEY_slash:
+    case GDK_KEY_F2:
+      action = typing ? NULL : "kiosk.repeat";
+      break;
+    case GDK_KEY_KP_Add:
+    case GDK_KEY_plus:
+    case GDK_KEY_equal:
+      action = typing ? NULL : "kiosk.volume";
+      break;
+    case GDK_KEY_KP_8:
+    case GDK_KEY_KP_2:
+    case GDK_KEY_KP_4:
+    case GDK_KEY_KP_6:
+      if (typing)
+        return GDK_EVENT_PROPAGATE;
+      g_signal_emit_by_name (self, "move-focus",
+                             keyval == GDK_KEY_KP_8   ? GTK_DIR_UP
+                             : keyval == GDK_KEY_KP_2 ? GTK_DIR_DOWN
+                             : keyval == GDK_KEY_KP_4 ? GTK_DIR_LEFT
+                                                      : GTK_DIR_RIGHT);
+      return GDK_EVENT_STOP;
+    case GDK_KEY_KP_5:
+      if (typing || focus == NULL)
+        return GDK_EVENT_PROPAGATE;
+      gtk_widget_activate (focus);
+      return GDK_EVENT_STOP;
+    default:
+      break;
+    }
+  if (action == NULL)
+    return GDK_EVENT_PROPAGATE;
+  gtk_widget_activate_action (GTK_WIDGET (self), action, NULL);
+  return GDK_EVENT_STOP;
 }
 
 /* Residents cannot close the kiosk; only SIGTERM (systemd) ends it. */
@@ -270,12 +450,31 @@ update_scale (LinliWindow *self)
   gtk_css_provider_load_from_data (self->scale_css, css, -1);
 }
 
+/* --report-first-frame: the benchmarks read these lines. The first frame
+ * measures start-up; a screen's first frame and the first sound of its
+ * announcement measure how soon speech follows what is shown. */
 static void
 on_after_paint (GdkFrameClock *clock, LinliWindow *self)
 {
-  g_print ("first-frame-realtime-us=%" G_GINT64_FORMAT "\n", g_get_real_time ());
+  if (!self->first_frame_reported)
+    {
+      self->first_frame_reported = TRUE;
+      g_print ("first-frame-realtime-us=%" G_GINT64_FORMAT "\n", g_get_real_time ());
+    }
+  if (self->screen_pending)
+    {
+      self->screen_pending = FALSE;
+      g_print ("screen-shown-realtime-us=%" G_GINT64_FORMAT " screen=%s\n", g_get_real_time (),
+               self->page);
+    }
   fflush (stdout);
-  g_clear_signal_handler (&self->after_paint_id, clock);
+}
+
+static void
+on_speech_started (LinliWindow *self)
+{
+  g_print ("speech-started-realtime-us=%" G_GINT64_FORMAT "\n", g_get_real_time ());
+  fflush (stdout);
 }
 
 static void
@@ -380,10 +579,91 @@ action_contrast (GtkWidget *widget, const char *name, GVariant *param)
 static void
 action_voice (GtkWidget *widget, const char *name, GVariant *param)
 {
-  LinliKiosk *kiosk = LINLI_WINDOW (widget)->kiosk;
+  LinliWindow *self = LINLI_WINDOW (widget);
+  LinliKiosk *kiosk = self->kiosk;
 
   linli_kiosk_user_activity (kiosk);
+  /* Without a working voice the button asks the device again: a speaker
+   * plugged back in is found without a restart. */
+  if (!linli_kiosk_get_voice_available (kiosk))
+    {
+      linli_kiosk_refresh_devices (kiosk);
+      return;
+    }
   linli_kiosk_set_voice_enabled (kiosk, !linli_kiosk_get_voice_enabled (kiosk));
+  if (linli_kiosk_get_voice_enabled (kiosk))
+    {
+      linli_kiosk_speak (kiosk, _ ("Voice on."), LINLI_VOICE_PRIORITY_SCREEN);
+      announce_page (self);
+    }
+}
+
+/* The help key: how this screen works, then the keys. */
+static void
+action_explain (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+  LinliPage *page = current_page (self);
+  g_autofree char *text = NULL;
+
+  if (linli_session_get_state (self->session) == LINLI_SESSION_STATE_WARNING)
+    page = NULL;
+  text = g_strjoin (
+      " ", page != NULL && linli_page_get_help (page) != NULL ? linli_page_get_help (page) : "",
+      _ ("To move, use the arrow keys or Tab; to choose, press Enter. Star is help, "
+         "slash repeats, plus changes the volume and minus goes back."),
+      NULL);
+  linli_kiosk_speak (self->kiosk, text, LINLI_VOICE_PRIORITY_SCREEN);
+}
+
+/* The back key: from a service or the help screen to the services; the
+ * services and the attract screen are the top, where back only says so. */
+static void
+action_back (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+  LinliSessionState state = linli_session_get_state (self->session);
+
+  if (state == LINLI_SESSION_STATE_WARNING)
+    return;
+  if (state == LINLI_SESSION_STATE_ACTIVE && g_strcmp0 (self->page, "home") != 0)
+    {
+      show_page (self, "home");
+      return;
+    }
+  linli_kiosk_speak (self->kiosk,
+                     state == LINLI_SESSION_STATE_ACTIVE
+                         ? _ ("This is the first screen of services. To end your visit, choose "
+                              "Finish at the bottom of the screen.")
+                         : _ ("This is the start screen."),
+                     LINLI_VOICE_PRIORITY_SCREEN);
+}
+
+static void
+action_repeat (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+
+  if (linli_session_get_state (self->session) == LINLI_SESSION_STATE_WARNING)
+    {
+      g_autofree char *alert = linli_timeout_warning_get_announcement (self->warning);
+      linli_kiosk_speak (self->kiosk, alert, LINLI_VOICE_PRIORITY_ALERT);
+      return;
+    }
+  announce_page (self);
+}
+
+/* Each step is said at its new loudness, so the resident hears the change. */
+static void
+action_volume (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+  g_autofree char *text = NULL;
+
+  linli_kiosk_cycle_volume (self->kiosk);
+  text = g_strdup_printf (_ ("Volume %d of %d"), linli_kiosk_get_volume_step (self->kiosk) + 1,
+                          LINLI_VOICE_VOLUME_STEPS);
+  linli_kiosk_speak (self->kiosk, text, LINLI_VOICE_PRIORITY_SCREEN);
 }
 
 static void
@@ -409,6 +689,7 @@ linli_window_dispose (GObject *object)
     gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
                                                    GTK_STYLE_PROVIDER (self->scale_css));
   g_clear_object (&self->scale_css);
+  g_clear_handle_id (&self->announce_id, g_source_remove);
   g_clear_object (&self->session);
   g_clear_object (&self->kiosk);
 
@@ -456,14 +737,19 @@ linli_window_class_init (LinliWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "kiosk.contrast", NULL, action_contrast);
   gtk_widget_class_install_action (widget_class, "kiosk.voice", NULL, action_voice);
   gtk_widget_class_install_action (widget_class, "kiosk.language", NULL, action_language);
+  gtk_widget_class_install_action (widget_class, "kiosk.explain", NULL, action_explain);
+  gtk_widget_class_install_action (widget_class, "kiosk.back", NULL, action_back);
+  gtk_widget_class_install_action (widget_class, "kiosk.repeat", NULL, action_repeat);
+  gtk_widget_class_install_action (widget_class, "kiosk.volume", NULL, action_volume);
 
-  /* Escape and the usual quit keys are deliberately left unbound. */
+  /* The usual quit keys are deliberately left unbound; Escape is "back". */
 }
 
 static void
 linli_window_init (LinliWindow *self)
 {
   GtkEventController *legacy;
+  GtkEventController *keys;
 
   g_type_ensure (LINLI_TYPE_ATTRACT_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -472,6 +758,11 @@ linli_window_init (LinliWindow *self)
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (on_input_event), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   self->scale_css = gtk_css_provider_new ();
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
@@ -489,6 +780,8 @@ linli_window_new (LinliApplication *application, LinliKiosk *kiosk, gboolean rep
   self->kiosk = g_object_ref (kiosk);
   self->session = g_object_ref (linli_kiosk_get_session (kiosk));
   self->report_first_frame = report_first_frame;
+  if (report_first_frame)
+    g_signal_connect_swapped (kiosk, "speech-started", G_CALLBACK (on_speech_started), self);
 
   build_screens (self);
   show_page (self, "attract");
@@ -499,6 +792,7 @@ linli_window_new (LinliApplication *application, LinliKiosk *kiosk, gboolean rep
   g_signal_connect_swapped (kiosk, "notify::high-contrast", G_CALLBACK (on_presentation_changed),
                             self);
   g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (on_session_state), self);
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget), NULL);
 
   gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);
   if (linli_config_get_boolean (config, "display", "hide-pointer"))

@@ -18,114 +18,15 @@ import time
 
 import pyatspi
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kiosklib import (absent, done, expect_label, expect_label_containing, fail, find,  # noqa: E402
+                      frame, ok, press, screen_is, screenshot, start, wait_for, xdotool)
+
 KIOSK, CONFIG, ARTIFACTS = sys.argv[1:4]
-os.makedirs(ARTIFACTS, exist_ok=True)
-
-kiosk = None
-steps = 0
-
-
-def fail(message):
-    print(f"not ok - {message}", flush=True)
-    screenshot("failure")
-    if kiosk is not None and kiosk.poll() is None:
-        kiosk.terminate()
-    sys.exit(1)
-
-
-def ok(message):
-    global steps
-    steps += 1
-    print(f"ok {steps} - {message}", flush=True)
-
-
-def screenshot(name):
-    path = os.path.join(ARTIFACTS, f"{name}.png")
-    xwd = subprocess.run(["xwd", "-root", "-silent"], capture_output=True, check=False)
-    if xwd.returncode == 0:
-        subprocess.run(["convert", "xwd:-", path], input=xwd.stdout, check=False)
-        print(f"# screenshot {path}", flush=True)
-
-
-def wait_for(what, predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if kiosk.poll() is not None:
-            fail(f"the kiosk exited ({kiosk.returncode}) while waiting for {what}")
-        try:
-            result = predicate()
-        except Exception:  # the tree changes under us while screens rebuild
-            result = None
-        if result:
-            return result
-        time.sleep(0.1)
-    fail(f"timed out waiting for {what}")
-    return None
-
-
-def application():
-    desktop = pyatspi.Registry.getDesktop(0)
-    for app in desktop:
-        if app is not None and app.name == "linli-kiosk":
-            return app
-    return None
-
-
-def frame():
-    app = application()
-    if app is None:
-        return None
-    for child in app:
-        if child is not None and child.getRoleName() == "frame":
-            return child
-    return None
-
-
-def find(role, name):
-    """The first accessible with this role and name, depth first."""
-    root = frame()
-    if root is None:
-        return None
-    return pyatspi.findDescendant(root, lambda a: a is not None and a.getRoleName() == role
-                                  and a.name == name)
-
-
-def find_all(role):
-    root = frame()
-    if root is None:
-        return []
-    return pyatspi.findAllDescendants(root, lambda a: a is not None and a.getRoleName() == role)
-
-
-def screen_is(title):
-    wait_for(f"screen '{title}'", lambda: frame() is not None and frame().name == title)
-
-
-def press(name):
-    button = wait_for(f"button '{name}'", lambda: find("push button", name))
-    button.queryAction().doAction(0)
-
-
-def expect_label(text):
-    wait_for(f"text '{text}'", lambda: find("label", text))
-
-
-def expect_label_containing(fragment, timeout=10.0):
-    return wait_for(f"text containing '{fragment}'",
-                    lambda: next((a for a in find_all("label") if fragment in (a.name or "")),
-                                 None), timeout)
-
-
-def absent(role, name):
-    return find(role, name) is None
-
-
-def xdotool(*args):
-    subprocess.run(["xdotool", *args], check=True)
 
 
 # --- start ---------------------------------------------------------------
-kiosk = subprocess.Popen([KIOSK, "--config", CONFIG])
+kiosk = start(KIOSK, CONFIG, ARTIFACTS)
 screen_is("邻里 · 欢迎")
 ok("the kiosk starts on the attract screen, in Chinese")
 
@@ -310,4 +211,4 @@ except subprocess.TimeoutExpired:
 if code != 0:
     fail(f"the kiosk exited with {code} on SIGTERM")
 ok("SIGTERM stops the kiosk cleanly")
-print(f"1..{steps}", flush=True)
+done()

@@ -1,8 +1,8 @@
 #!/bin/bash
-# Runs kiosk-walk.py against the real kiosk: Xvfb at 1080p, a window manager
-# (without one gtk_window_fullscreen does not fill the screen), and a private
-# D-Bus session so the AT-SPI bus dies with the test.
-# Usage: run-ui-test.sh KIOSK_BINARY CONFIG ARTIFACT_DIR
+# Runs an AT-SPI test script against the real kiosk: Xvfb at 1080p, a window
+# manager (without one gtk_window_fullscreen does not fill the screen), and a
+# private D-Bus session so the AT-SPI bus dies with the test.
+# Usage: run-ui-test.sh SCRIPT KIOSK_BINARY CONFIG ARTIFACT_DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -19,7 +19,7 @@ if ! /usr/bin/python3 -c 'import pyatspi' 2>/dev/null; then
     exit 77
 fi
 
-export KIOSK="$1" CONFIG="$2" ARTIFACTS="$3" WALK="$here/kiosk-walk.py"
+export WALK="$here/$1" KIOSK="$2" CONFIG="$3" ARTIFACTS="$4"
 mkdir -p "$ARTIFACTS"
 xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
     dbus-run-session -- sh -c '
