@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "linli-page.h"
+
 struct _LinliA11yBar
 {
   GtkBox parent_instance;
@@ -109,6 +111,12 @@ update (LinliA11yBar *self)
   gtk_button_set_label (
       self->language,
       g_str_has_prefix (linli_kiosk_get_language (self->kiosk), "en") ? "中文" : "English");
+  /* Spoken in the current language's voice: the Mandarin voice reads
+   * Latin letters as pinyin, so "English" would come out garbled. */
+  linli_widget_set_speech (GTK_WIDGET (self->language),
+                           g_str_has_prefix (linli_kiosk_get_language (self->kiosk), "en")
+                               ? _ ("Switch to Chinese")
+                               : _ ("Switch to English"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->language), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   g_str_has_prefix (linli_kiosk_get_language (self->kiosk), "en")
                                       ? "中文 (Chinese)"

@@ -7,8 +7,8 @@
  *
  * What a control says when it takes the keypad focus is its visible text,
  * so speech and screen cannot drift apart; linli_widget_set_speech()
- * overrides it where the visible text alone would not be understood.
- * GTK 4.8 cannot read an accessible label back, hence the object data.
+ * overrides it where the visible text alone would not be understood (GTK
+ * 4.8 cannot read an accessible label back, hence object data).
  */
 #define G_LOG_DOMAIN "linli-page"
 
@@ -204,14 +204,13 @@ linli_widget_get_speech (GtkWidget *widget)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-/* Sets what @widget says when focused, and its accessible name with it. */
+/* Sets what @widget says when focused, instead of its visible text. The
+ * accessible name stays as it is: it serves screen readers, which have
+ * their own voices. */
 void
 linli_widget_set_speech (GtkWidget *widget, const char *speech)
 {
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
   g_object_set_data_full (G_OBJECT (widget), SPEECH_KEY, g_strdup (speech), g_free);
-  if (speech != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, speech,
-                                    -1);
 }
