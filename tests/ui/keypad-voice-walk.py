@@ -21,8 +21,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kiosklib import (done, fail, find, focused, ok, screen_is, screenshot,  # noqa: E402
-                      start, stop, wait_for, window_id, xdotool)
+from kiosklib import (done, fail, find, focused, ok, press, screen_is,  # noqa: E402
+                      screenshot, start, stop, wait_for, window_id, xdotool)
 
 KIOSK, CONFIG, ARTIFACTS = sys.argv[1:4]
 MONITOR = os.environ.get("LINLI_TEST_PULSE_MONITOR")
@@ -198,6 +198,23 @@ else:
 key("KP_Enter")
 screen_is("邻里 · 欢迎")
 ok("the finish button is reached and pressed with the keypad alone")
+
+# The next resident starts at the configured volume (Section 508
+# §1194.25(f)), and the voice button really silences the kiosk.
+time.sleep(0.5)
+key("KP_Enter")
+screen_is("邻里 · 首页")
+wait_for("the default volume again", lambda: find("push button", "音量 6/8"))
+ok("a new session starts at the default volume")
+press("语音：开")
+wait_for("voice off", lambda: find("push button", "语音：关"))
+time.sleep(0.5)
+t = key("KP_Divide")
+time.sleep(1.5)
+level = recorder.rms(t + 0.2, t + 1.5)
+if level > SILENCE_RMS:
+    fail(f"the kiosk still speaks with voice turned off (RMS {level:.0f})")
+ok("with voice turned off, the repeat key stays silent")
 
 stop()
 recorder.stop()
