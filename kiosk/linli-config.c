@@ -57,6 +57,8 @@ static const KeySpec key_specs[] = {
   { "voice", "headphone-sink", KEY_STRING, "" },
   { "devices", "pcsc-reader", KEY_STRING, "" },
   { "devices", "id-reader-serial", KEY_STRING, "" },
+  { "devices", "id-reader-usb", KEY_STRING, "" },
+  { "devices", "id-reader-poll-ms", KEY_INT, "300", 100, 5000 },
   { "devices", "printer", KEY_STRING, "" },
   { "devices", "camera-source", KEY_STRING, "v4l2src device=/dev/video0" },
 };
