@@ -94,7 +94,9 @@ gboolean linli_identity_get_id_number_valid (const LinliIdentity *self);
 /* The validity ended before @today (a GDateTime in local time; NULL: now). */
 gboolean linli_identity_is_expired (const LinliIdentity *self, GDateTime *today);
 
-/* 王*明, 欧阳*明, 王* ; "3701**********123X": shown on screens and receipts. */
+/* 王*明, 王* ; "3701**********123X": shown on screens and receipts. */
+/* The exact rules are in docs/identity.md: one star per hidden character,
+ * and compound surnames are not guessed (欧阳小明 → 欧**明). */
 char *linli_identity_dup_masked_name (const LinliIdentity *self);
 char *linli_identity_dup_masked_id_number (const LinliIdentity *self);
 
@@ -103,6 +105,16 @@ gboolean linli_id_number_check (const char *id_number);
 char *linli_mask_name (const char *name);
 char *linli_mask_id_number (const char *id_number);
 const char *linli_nation_name (const char *code); /* GB 3304, e.g. "01" → "汉" */
+
+/* The valid_to of a card that never expires (长期). */
+#define LINLI_IDENTITY_LONG_TERM "long-term"
+
+/* Test support only: @observer sees every buffer this module wipes (strings,
+ * the photo copy), after explicit_bzero() and before it is freed, so a test
+ * can check that it is all zero. NULL removes it. Not thread-safe. */
+typedef void (*LinliIdentityWipeObserver) (gconstpointer data, gsize size, gpointer user_data);
+void linli_identity_set_wipe_observer_for_testing (LinliIdentityWipeObserver observer,
+                                                   gpointer user_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LinliIdentity, linli_identity_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LinliIdentityBuilder, linli_identity_builder_free)

@@ -70,7 +70,7 @@ static gboolean espeak_tried;
 static int espeak_sample_rate; /* 0 or less: initialisation failed */
 static char *espeak_loaded_voice;
 
-G_DEFINE_QUARK (linli - voice - error - quark, linli_voice_error)
+G_DEFINE_QUARK (linli_voice_error_quark, linli_voice_error)
 
 GType
 linli_voice_priority_get_type (void)

@@ -11,7 +11,7 @@
 
 #include <stdlib.h>
 
-G_DEFINE_QUARK (linli - config - error - quark, linli_config_error)
+G_DEFINE_QUARK (linli_config_error_quark, linli_config_error)
 
 typedef enum
 {

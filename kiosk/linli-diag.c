@@ -4,6 +4,8 @@
  *   linli-diag [--config PATH] devices [--json]
  *   linli-diag [--config PATH] config
  *   linli-diag [--config PATH] say [--voice cmn|en] [--rate N] [-o FILE.wav] TEXT
+ *   linli-diag [--config PATH] read-card [--reader NAME] [--timeout S] [--json]
+ *   linli-diag [--config PATH] read-id [--device TTY | --usb VID:PID] [--timeout S] [--json]
  *
  * It reads the same configuration as the kiosk and probes the same devices
  * the same way, so what it reports is what the kiosk would see. Exit status:
@@ -21,6 +23,8 @@
 #include "linli-config.h"
 #include "linli-device.h"
 #include "linli-devices.h"
+#include "linli-diag-read-card.h"
+#include "linli-diag-read-id.h"
 #include "linli-voice.h"
 
 #define EXIT_USAGE 2
@@ -37,6 +41,9 @@ static const char usage_text[]
     = "Usage: linli-diag [--config PATH] devices [--json]\n"
       "       linli-diag [--config PATH] config\n"
       "       linli-diag [--config PATH] say [--voice cmn|en] [--rate N] [-o FILE.wav] TEXT\n"
+      "       linli-diag [--config PATH] read-card [--reader NAME] [--timeout S] [--json]\n"
+      "       linli-diag [--config PATH] read-id [--device TTY | --usb VID:PID] [--timeout S] "
+      "[--json]\n"
       "       linli-diag --version\n";
 
 static int G_GNUC_PRINTF (1, 2) usage_error (const char *format, ...)
@@ -390,6 +397,21 @@ run_say (
   return EXIT_SUCCESS;
 }
 
+/* Where the command word is: after the global options (--config takes a
+ * value). Commands with options of their own parse what follows it. */
+static int
+find_command (int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--config") || g_str_equal (argv[i], "-c"))
+        i++;
+      else if (argv[i][0] != '-')
+        return i;
+    }
+  return argc;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -404,6 +426,7 @@ main (int argc, char **argv)
   int say_rate = 0;
   guint n_problems = 0;
   const char *command;
+  int command_index;
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
       "Read the configuration from PATH (default: " LINLI_SYSCONF_CONFIG ")", "PATH" },
@@ -426,8 +449,35 @@ main (int argc, char **argv)
                                          "state\n"
                                          "  config    show the effective configuration and its "
                                          "problems\n"
-                                         "  say TEXT  speak TEXT through the kiosk's voice");
+                                         "  say TEXT  speak TEXT through the kiosk's voice\n"
+                                         "  read-card read a social-security card (PC/SC)\n"
+                                         "  read-id   read a resident ID card (GA 467 reader)");
   g_option_context_add_main_entries (context, entries, NULL);
+
+  command_index = find_command (argc, argv);
+  if (command_index < argc
+      && (g_str_equal (argv[command_index], "read-card")
+          || g_str_equal (argv[command_index], "read-id")))
+    {
+      /* Copied first: parsing the global part may rewrite argv around it. */
+      g_auto (GStrv) command_argv = g_strdupv (argv + command_index);
+      int global_argc = command_index;
+
+      if (!g_option_context_parse (context, &global_argc, &argv, &error))
+        return usage_error ("%s", error->message);
+      if (global_argc > 1 || json || show_version)
+        return usage_error ("options of “%s” go after it", command_argv[0]);
+      config = load_config (config_path, &n_problems, &error);
+      if (config == NULL)
+        {
+          g_printerr ("linli-diag: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      if (g_str_equal (command_argv[0], "read-id"))
+        return linli_diag_read_id (config, (int) g_strv_length (command_argv), command_argv);
+      return linli_diag_read_card (config, (int) g_strv_length (command_argv), command_argv);
+    }
+
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
 

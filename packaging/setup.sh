@@ -101,7 +101,13 @@ run_tests() {
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         meson test -C _build_asan --suite unit --print-errorlogs --num-processes 2 || status=1
 
-    count_results _build/meson-logs/testlog.json _build_asan/meson-logs/testlog.json
+    log "parsers of outside data under libFuzzer (clang, ASan + UBSan), 20 s each"
+    CC=clang build _build_fuzz -Dfuzzing=true -Dbuildtype=debug \
+        -Db_sanitize=address,undefined -Db_lundef=false
+    meson test -C _build_fuzz --suite fuzz --print-errorlogs --num-processes 2 || status=1
+
+    count_results _build/meson-logs/testlog.json _build_asan/meson-logs/testlog.json \
+        _build_fuzz/meson-logs/testlog.json
     return $status
 }
 
