@@ -10,6 +10,8 @@
 #include "linli-camera.h"
 #include "linli-device.h"
 #include "linli-ga467-reader.h"
+#include "linli-ga467-serial.h"
+#include "linli-ga467-usb.h"
 #include "linli-pcsc-reader.h"
 #include "linli-printer.h"
 #include "linli-voice.h"
@@ -27,14 +29,34 @@ linli_devices_new_from_config (LinliConfig *config)
 {
   GListStore *store = g_list_store_new (LINLI_TYPE_DEVICE);
   const char *id_reader_serial;
+  const char *id_reader_usb;
+  guint poll_ms;
 
   g_return_val_if_fail (LINLI_IS_CONFIG (config), G_LIST_MODEL (store));
 
-  /* Not every kiosk has the resident-ID reader on a serial port; without
-   * one configured there is nothing to report on. */
+  /* The resident-ID reader is on a serial port or on USB; a kiosk without
+   * one configured has nothing to report on. */
   id_reader_serial = linli_config_get_string (config, "devices", "id-reader-serial");
-  if (id_reader_serial != NULL && id_reader_serial[0] != '\0')
-    append_device (store, linli_ga467_reader_new (id_reader_serial));
+  id_reader_usb = linli_config_get_string (config, "devices", "id-reader-usb");
+  poll_ms = (guint) linli_config_get_int (config, "devices", "id-reader-poll-ms");
+  if (id_reader_serial[0] != '\0')
+    {
+      g_autoptr (LinliGa467Transport) serial = linli_ga467_serial_new (id_reader_serial);
+      append_device (store, linli_ga467_reader_new_with_transport (serial, poll_ms));
+    }
+  else if (id_reader_usb[0] != '\0')
+    {
+      g_autoptr (GError) error = NULL;
+      guint16 vendor_id, product_id;
+
+      if (linli_ga467_usb_parse_id (id_reader_usb, &vendor_id, &product_id, &error))
+        {
+          g_autoptr (LinliGa467Transport) usb = linli_ga467_usb_new (vendor_id, product_id);
+          append_device (store, linli_ga467_reader_new_with_transport (usb, poll_ms));
+        }
+      else
+        g_warning ("[devices] id-reader-usb: %s", error->message);
+    }
 
   append_device (
       store, linli_pcsc_reader_new (linli_config_get_string (config, "devices", "pcsc-reader")));

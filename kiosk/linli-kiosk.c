@@ -16,6 +16,9 @@
 
 #include "linli-device.h"
 #include "linli-devices.h"
+#include "linli-ga467-reader.h"
+#include "linli-identity.h"
+#include "linli-pcsc-reader.h"
 #include "linli-spoken.h"
 #include "linli-voice.h"
 
@@ -28,6 +31,11 @@ struct _LinliKiosk
   GListModel *services;
   GListModel *devices;
   LinliVoice *voice;
+
+  /* The resident of the running session, as their card says; dropped (and
+   * so wiped) when the session ends. */
+  LinliIdentity *identity;
+  LinliDevice *identity_reader; /* where it was read */
 
   char *language;
   int text_size;
@@ -50,6 +58,7 @@ enum
   PROP_VOICE_AVAILABLE,
   PROP_VOLUME_STEP,
   PROP_HEADPHONES,
+  PROP_IDENTITY,
   N_PROPS
 };
 
@@ -57,6 +66,7 @@ enum
 {
   SIGNAL_STAFF_CALLED,
   SIGNAL_SPEECH_STARTED,
+  SIGNAL_CARD_PROBLEM,
   N_SIGNALS
 };
 
@@ -92,6 +102,10 @@ reset_voice (LinliKiosk *self)
   linli_voice_reset_volume (self->voice);
 }
 
+static void linli_kiosk_set_identity (LinliKiosk *self,
+                                      LinliIdentity *identity,
+                                      LinliDevice *reader);
+
 static void
 reset_presentation (LinliKiosk *self)
 {
@@ -113,6 +127,7 @@ on_session_ended (LinliSession *session, LinliSessionEndReason reason, gpointer 
   g_info ("session %" G_GUINT64_FORMAT " ended (%s)", linli_session_get_serial (session),
           g_enum_get_value (klass, (int) reason)->value_nick);
   g_type_class_unref (klass);
+  linli_kiosk_set_identity (self, NULL, NULL);
   reset_presentation (self);
 }
 
@@ -133,6 +148,17 @@ linli_kiosk_dispose (GObject *object)
       linli_voice_stop (self->voice);
     }
   g_clear_object (&self->voice);
+  linli_kiosk_set_identity (self, NULL, NULL);
+  if (self->devices != NULL)
+    for (guint i = 0; i < g_list_model_get_n_items (self->devices); i++)
+      {
+        g_autoptr (LinliDevice) device = g_list_model_get_item (self->devices, i);
+        g_signal_handlers_disconnect_by_data (device, self);
+        if (LINLI_IS_GA467_READER (device))
+          linli_ga467_reader_stop (LINLI_GA467_READER (device));
+        else if (LINLI_IS_PCSC_READER (device))
+          linli_pcsc_reader_stop (LINLI_PCSC_READER (device));
+      }
   g_clear_object (&self->services);
   g_clear_object (&self->devices);
   g_clear_object (&self->config);
@@ -177,6 +203,9 @@ linli_kiosk_get_property (GObject *object, guint prop_id, GValue *value, GParamS
       break;
     case PROP_HEADPHONES:
       g_value_set_boolean (value, linli_kiosk_get_headphones (self));
+      break;
+    case PROP_IDENTITY:
+      g_value_set_boxed (value, self->identity);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -238,7 +267,21 @@ linli_kiosk_class_init (LinliKioskClass *klass)
   /* Private listening: speech goes to headphones, personal values too. */
   properties[PROP_HEADPHONES] = g_param_spec_boolean ("headphones", NULL, NULL, FALSE,
                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The identity of the running session, or NULL. */
+  properties[PROP_IDENTITY] = g_param_spec_boxed ("identity", NULL, NULL, LINLI_TYPE_IDENTITY,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LinliKiosk::card-problem:
+   * @message: what to tell the resident, in plain words
+   *
+   * A card was placed but cannot start a session: unreadable, expired, of
+   * an unknown kind. The message is fit to show and speak.
+   */
+  signals[SIGNAL_CARD_PROBLEM]
+      = g_signal_new ("card-problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   /**
    * LinliKiosk::staff-called:
@@ -632,4 +675,115 @@ linli_kiosk_stop_speaking (LinliKiosk *self)
 
   if (self->voice != NULL)
     linli_voice_stop (self->voice);
+}
+
+/* Takes a reference to @identity (NULL drops the one held, which wipes it
+ * once nobody else holds it). */
+static void
+linli_kiosk_set_identity (LinliKiosk *self, LinliIdentity *identity, LinliDevice *reader)
+{
+  if (self->identity == identity)
+    return;
+  g_clear_pointer (&self->identity, linli_identity_unref);
+  self->identity = identity != NULL ? linli_identity_ref (identity) : NULL;
+  self->identity_reader = identity != NULL ? reader : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDENTITY]);
+}
+
+/* Returns: (transfer none) (nullable): the resident of the running session */
+LinliIdentity *
+linli_kiosk_get_identity (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->identity;
+}
+
+static void
+on_card_read (LinliDevice *reader, LinliIdentity *identity, LinliKiosk *self)
+{
+  LinliSessionState state = linli_session_get_state (self->session);
+
+  /* A card placed while someone is being served belongs to that visit
+   * only if the visit has no identity yet (started without a card). */
+  if (self->identity != NULL)
+    {
+      g_info ("a card was read during a session that already has one; ignored");
+      return;
+    }
+  if (linli_identity_is_expired (identity, NULL))
+    {
+      g_signal_emit (self, signals[SIGNAL_CARD_PROBLEM], 0,
+                     _ ("This card has expired. Please use a valid card, or ask staff for help."));
+      return;
+    }
+  if (linli_identity_get_card_type (identity) != LINLI_CARD_TYPE_SOCIAL_SECURITY
+      && !linli_identity_get_id_number_valid (identity))
+    {
+      g_signal_emit (self, signals[SIGNAL_CARD_PROBLEM], 0,
+                     _ ("The number on this card cannot be checked. Please ask staff for help."));
+      return;
+    }
+  g_info ("card read (%s) on %s",
+          linli_card_type_to_string (linli_identity_get_card_type (identity)),
+          linli_device_get_name (reader));
+  if (state == LINLI_SESSION_STATE_IDLE)
+    linli_kiosk_start_session (self);
+  else
+    linli_kiosk_user_activity (self);
+  linli_kiosk_set_identity (self, identity, reader);
+}
+
+static void
+on_card_failed (LinliDevice *reader, GError *error, LinliKiosk *self)
+{
+  /* The error is for maintainers (and carries no personal data); the
+   * resident hears what to do. */
+  g_message ("card on %s could not be read: %s", linli_device_get_name (reader), error->message);
+  g_signal_emit (self, signals[SIGNAL_CARD_PROBLEM], 0,
+                 g_error_matches (error, LINLI_IDENTITY_ERROR, LINLI_IDENTITY_ERROR_UNKNOWN_CARD)
+                     ? _ ("This kind of card cannot be used here. Please use your ID card or "
+                          "social security card.")
+                     : _ ("The card could not be read. Please take it away, place it again and "
+                          "hold it still."));
+}
+
+/* An inserted card (social security, PC/SC) belongs to its session: taking
+ * it out ends the visit. An ID card is only placed for a moment, so lifting
+ * it means nothing. */
+static void
+on_card_removed (LinliDevice *reader, LinliKiosk *self)
+{
+  if (self->identity != NULL && self->identity_reader == reader && LINLI_IS_PCSC_READER (reader))
+    linli_session_finish (self->session, LINLI_SESSION_END_FINISHED);
+}
+
+/* Starts watching every card reader; the application calls it once. */
+void
+linli_kiosk_start_readers (LinliKiosk *self)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+
+  for (guint i = 0; i < g_list_model_get_n_items (self->devices); i++)
+    {
+      g_autoptr (LinliDevice) device = g_list_model_get_item (self->devices, i);
+
+      if (!LINLI_IS_GA467_READER (device) && !LINLI_IS_PCSC_READER (device))
+        continue;
+      g_signal_connect (device, "card-read", G_CALLBACK (on_card_read), self);
+      g_signal_connect (device, "card-failed", G_CALLBACK (on_card_failed), self);
+      g_signal_connect (device, "card-removed", G_CALLBACK (on_card_removed), self);
+      if (LINLI_IS_GA467_READER (device))
+        linli_ga467_reader_start (LINLI_GA467_READER (device));
+      else
+        linli_pcsc_reader_start (LINLI_PCSC_READER (device));
+    }
+}
+
+/* Whether a card is still in a reader that holds it (a social-security
+ * card in its slot): the resident must be reminded to take it. */
+gboolean
+linli_kiosk_get_card_inserted (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), FALSE);
+  return self->identity != NULL && LINLI_IS_PCSC_READER (self->identity_reader);
 }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "linli-config.h"
+#include "linli-identity.h"
 #include "linli-session.h"
 #include "linli-service-tile.h"
 #include "linli-voice.h"
@@ -49,6 +50,9 @@ guint linli_kiosk_get_staff_calls (LinliKiosk *self);
 guint64 linli_kiosk_get_sessions_served (LinliKiosk *self);
 
 void linli_kiosk_refresh_devices (LinliKiosk *self);
+void linli_kiosk_start_readers (LinliKiosk *self);
+LinliIdentity *linli_kiosk_get_identity (LinliKiosk *self);
+gboolean linli_kiosk_get_card_inserted (LinliKiosk *self);
 
 void linli_i18n_apply_language (const char *language);
 

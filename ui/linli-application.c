@@ -73,6 +73,7 @@ linli_application_startup (GApplication *application)
   config = load_config (self->config_path);
   self->kiosk = linli_kiosk_new (config);
   linli_kiosk_refresh_devices (self->kiosk);
+  linli_kiosk_start_readers (self->kiosk);
 
   g_unix_signal_add (SIGTERM, on_quit_signal, self);
   g_unix_signal_add (SIGINT, on_quit_signal, self);

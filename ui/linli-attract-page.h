@@ -13,5 +13,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LinliAttractPage, linli_attract_page, LINLI, ATTRACT_PAGE, LinliPage)
 
 LinliAttractPage *linli_attract_page_new (LinliKiosk *kiosk);
+void linli_attract_page_show_notice (LinliAttractPage *self, const char *text);
 
 G_END_DECLS

@@ -14,6 +14,7 @@ struct _LinliHomePage
   LinliPage parent_instance;
 
   GtkGrid *tiles;
+  GtkLabel *greeting;
   LinliKiosk *kiosk;
 };
 
@@ -71,6 +72,17 @@ update_announcement (LinliHomePage *self)
   linli_page_set_announcement (LINLI_PAGE (self), text);
 }
 
+/* Greets the resident by masked name only: the screen may be seen by
+ * whoever stands behind them. */
+static void
+update_greeting (LinliHomePage *self)
+{
+  g_autofree char *text = linli_home_page_dup_greeting (self, FALSE);
+
+  gtk_label_set_label (self->greeting, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->greeting), text != NULL);
+}
+
 /* A plain grid rather than a GtkFlowBox: flow-box children take the focus
  * themselves, which would add an invisible stop for keypad users. */
 static void
@@ -110,6 +122,7 @@ linli_home_page_class_init (LinliHomePageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/cn/linli/Kiosk/ui/linli-home-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LinliHomePage, tiles);
+  gtk_widget_class_bind_template_child (widget_class, LinliHomePage, greeting);
 }
 
 static void
@@ -127,5 +140,30 @@ linli_home_page_new (LinliKiosk *kiosk)
   rebuild_tiles (self);
   g_signal_connect_object (linli_kiosk_get_services (kiosk), "items-changed",
                            G_CALLBACK (rebuild_tiles), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (kiosk, "notify::identity", G_CALLBACK (update_greeting), self,
+                           G_CONNECT_SWAPPED);
+  update_greeting (self);
   return self;
+}
+
+/**
+ * linli_home_page_dup_greeting:
+ * @full_name: the whole name (for headphones) rather than the masked one
+ *
+ * Returns: (transfer full) (nullable): "王*明，您好", or NULL without a card
+ */
+char *
+linli_home_page_dup_greeting (LinliHomePage *self, gboolean full_name)
+{
+  LinliIdentity *identity;
+  g_autofree char *masked = NULL;
+
+  g_return_val_if_fail (LINLI_IS_HOME_PAGE (self), NULL);
+
+  identity = linli_kiosk_get_identity (self->kiosk);
+  if (identity == NULL || linli_identity_get_name (identity) == NULL)
+    return NULL;
+  masked = linli_identity_dup_masked_name (identity);
+  /* TRANSLATORS: %s is the resident's name, masked on screen (王*明) */
+  return g_strdup_printf (_ ("%s, hello"), full_name ? linli_identity_get_name (identity) : masked);
 }

@@ -13,5 +13,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LinliHomePage, linli_home_page, LINLI, HOME_PAGE, LinliPage)
 
 LinliHomePage *linli_home_page_new (LinliKiosk *kiosk);
+char *linli_home_page_dup_greeting (LinliHomePage *self, gboolean full_name);
 
 G_END_DECLS

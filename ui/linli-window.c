@@ -128,7 +128,23 @@ announce_page (LinliWindow *self)
 
   if (page == NULL)
     return;
-  linli_kiosk_speak (self->kiosk, linli_page_get_announcement (page), LINLI_VOICE_PRIORITY_SCREEN);
+  if (LINLI_IS_HOME_PAGE (page) && linli_kiosk_get_identity (self->kiosk) != NULL)
+    {
+      /* The greeting: the whole name only into headphones, the masked one
+       * (read 王某明) on the loudspeaker. */
+      g_autofree char *full = linli_home_page_dup_greeting (LINLI_HOME_PAGE (page), TRUE);
+      g_autofree char *masked = linli_home_page_dup_greeting (LINLI_HOME_PAGE (page), FALSE);
+      g_autofree char *private_text
+          = g_strjoin (_ ("; "), full, linli_page_get_announcement (page), NULL);
+      g_autofree char *public_text
+          = g_strjoin (_ ("; "), masked, linli_page_get_announcement (page), NULL);
+
+      linli_kiosk_speak_private (self->kiosk, private_text, public_text,
+                                 LINLI_VOICE_PRIORITY_SCREEN);
+    }
+  else
+    linli_kiosk_speak (self->kiosk, linli_page_get_announcement (page),
+                       LINLI_VOICE_PRIORITY_SCREEN);
   speak_focus (self);
 }
 
@@ -543,7 +559,39 @@ action_help (GtkWidget *widget, const char *name, GVariant *param)
 static void
 action_finish (GtkWidget *widget, const char *name, GVariant *param)
 {
-  linli_kiosk_finish_session (LINLI_WINDOW (widget)->kiosk);
+  LinliWindow *self = LINLI_WINDOW (widget);
+  gboolean card_inserted = linli_kiosk_get_card_inserted (self->kiosk);
+
+  linli_kiosk_finish_session (self->kiosk);
+  /* A social-security card stays in its slot after the visit: the
+   * resident hears and reads that it is still there. */
+  if (card_inserted)
+    {
+      const char *reminder = _ ("Please take your card with you.");
+
+      linli_attract_page_show_notice (self->attract, reminder);
+      linli_kiosk_speak (self->kiosk, reminder, LINLI_VOICE_PRIORITY_ALERT);
+    }
+}
+
+/* A card arrived: the visit starts (or, started without a card, goes on)
+ * on the services screen with the greeting. */
+static void
+on_identity_changed (LinliWindow *self)
+{
+  if (linli_kiosk_get_identity (self->kiosk) == NULL)
+    return;
+  linli_attract_page_show_notice (self->attract, NULL);
+  if (g_strcmp0 (self->page, "attract") == 0 || g_strcmp0 (self->page, "home") == 0)
+    show_page (self, "home");
+}
+
+static void
+on_card_problem (LinliWindow *self, const char *message)
+{
+  if (g_strcmp0 (self->page, "attract") == 0)
+    linli_attract_page_show_notice (self->attract, message);
+  linli_kiosk_speak (self->kiosk, message, LINLI_VOICE_PRIORITY_ALERT);
 }
 
 static void
@@ -792,6 +840,8 @@ linli_window_new (LinliApplication *application, LinliKiosk *kiosk, gboolean rep
   g_signal_connect_swapped (kiosk, "notify::high-contrast", G_CALLBACK (on_presentation_changed),
                             self);
   g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (on_session_state), self);
+  g_signal_connect_swapped (kiosk, "notify::identity", G_CALLBACK (on_identity_changed), self);
+  g_signal_connect_swapped (kiosk, "card-problem", G_CALLBACK (on_card_problem), self);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget), NULL);
 
   gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);
