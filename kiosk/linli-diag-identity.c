@@ -110,3 +110,27 @@ linli_diag_identity_to_text (const LinliIdentity *identity)
     }
   return g_string_free (text, FALSE);
 }
+
+void
+linli_diag_identity_print (const LinliIdentity *identity, gboolean json)
+{
+  if (json)
+    {
+      g_autoptr (JsonNode) root = linli_diag_identity_to_json (identity);
+      g_autoptr (JsonGenerator) generator = json_generator_new ();
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+    }
+  else
+    {
+      g_autofree char *text = linli_diag_identity_to_text (identity);
+
+      g_print ("%s", text);
+      if (text[0] != '\0' && !g_str_has_suffix (text, "\n"))
+        g_print ("\n");
+    }
+}

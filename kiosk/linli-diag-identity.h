@@ -16,4 +16,7 @@ JsonNode *linli_diag_identity_to_json (const LinliIdentity *identity);
 /* The same keys, one "key: value" line each, "-" for an absent field. */
 char *linli_diag_identity_to_text (const LinliIdentity *identity);
 
+/* Prints one or the other on standard output. */
+void linli_diag_identity_print (const LinliIdentity *identity, gboolean json);
+
 G_END_DECLS

@@ -42,28 +42,6 @@ static int G_GNUC_PRINTF (1, 2) read_id_usage_error (const char *format, ...)
   return EXIT_USAGE;
 }
 
-static void
-print_identity (LinliIdentity *identity, gboolean json)
-{
-  if (json)
-    {
-      g_autoptr (JsonNode) root = linli_diag_identity_to_json (identity);
-      g_autoptr (JsonGenerator) generator = json_generator_new ();
-      g_autofree char *text = NULL;
-
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
-    }
-  else
-    {
-      g_autofree char *text = linli_diag_identity_to_text (identity);
-
-      g_print ("%s", text);
-    }
-}
-
 int
 linli_diag_read_id (LinliConfig *config, int argc, char **argv)
 {
@@ -143,6 +121,6 @@ linli_diag_read_id (LinliConfig *config, int argc, char **argv)
       return EXIT_FAILURE;
     }
 
-  print_identity (identity, json);
+  linli_diag_identity_print (identity, json);
   return EXIT_SUCCESS;
 }
