@@ -111,12 +111,42 @@ run_tests() {
     return $status
 }
 
+# The kiosk of the demo, with its virtual card readers: a GA 467 resident-ID
+# reader simulated on a pty and a virtual social-security card for the
+# private pcscd (tests/rigs/pcscd-rig.sh runs this function's caller).
+# Cards are placed by writing to two control FIFOs; the commands are
+# printed before the kiosk starts.
+demo_kiosk() { # demo_kiosk CONF DEMO_DIR
+    local conf=$1 dir=$2 sim card
+    /usr/bin/python3 "$here/tests/rigs/ga467-sim.py" --link "$dir/ga467" \
+        --control "$dir/ga467.ctl" >/dev/null &
+    sim=$!
+    mkfifo "$dir/sscard.ctl"
+    # O_RDWR keeps the FIFO open between two writers (no end of input).
+    /usr/bin/python3 "$VSSCARD" --port "$PCSC_RIG_PORT" --hold <>"$dir/sscard.ctl" >/dev/null &
+    card=$!
+    printf '[devices]\nid-reader-serial=%s\n' "$dir/ga467" >>"$conf"
+    cat <<HELP
+==> virtual cards, from another terminal:
+    echo "place resident" > $dir/ga467.ctl     # an ID card on the reader (also: elder, foreign, hkmt)
+    echo lift > $dir/ga467.ctl                 # take it away
+    echo "insert $here/tests/data/sscard/zhang-sanfeng.json" > $dir/sscard.ctl
+    echo remove > $dir/sscard.ctl              # take the social-security card out
+HELP
+    local status=0
+    "$here/_build/ui/linli-kiosk" --config "$conf" || status=$?
+    kill "$sim" "$card" 2>/dev/null || true
+    return $status
+}
+
 run_demo() {
     build _build
-    local conf
-    conf=$(mktemp --suffix=.conf)
+    local conf dir
+    dir=$(mktemp -d /tmp/linli-demo.XXXXXX)
+    conf="$dir/kiosk.conf"
     # The demo's embedded defaults: a GStreamer test camera instead of
-    # /dev/video0, and a private CUPS queue that prints into a PDF file.
+    # /dev/video0, a private CUPS queue that prints into a PDF file, and the
+    # virtual card readers of demo_kiosk.
     cat >"$conf" <<CONF
 [devices]
 camera-source=videotestsrc pattern=smpte
@@ -126,15 +156,23 @@ CONF
     if [ -n "${WAYLAND_DISPLAY:-}" ] || [ -n "${DISPLAY:-}" ]; then
         printf '[display]\nfullscreen=false\n' >>"$conf"
         log "starting the kiosk in a window (stop it with Ctrl+C here)"
+        export -f demo_kiosk
+        export here
         "$here/tests/rigs/cupsd-rig.sh" run --queue linli-demo -- \
-            "$here/_build/ui/linli-kiosk" --config "$conf"
+            "$here/tests/rigs/pcscd-rig.sh" run -- bash -c 'demo_kiosk "$0" "$1"' "$conf" "$dir"
         return
     fi
     local shots="$here/_build/demo-screens"
     log "no display: running the kiosk under Xvfb and walking its screens"
     "$here/tests/rigs/cupsd-rig.sh" run --queue linli-demo -- \
         "$here/_build/kiosk/linli-diag" --config "$conf" devices
-    CI='' "$here/tests/ui/run-ui-test.sh" "$here/_build/ui/linli-kiosk" \
+    # Speech goes to a private null sink: a machine without a display
+    # usually has no sound card either.
+    CI='' "$here/tests/rigs/pulse-rig.sh" run -- "$here/tests/rigs/pcscd-rig.sh" run -- \
+        "$here/tests/ui/run-ui-test.sh" card-walk.py "$here/_build/ui/linli-kiosk" \
+        "$here/tests/data/kiosk-test.conf" "$shots"
+    CI='' "$here/tests/rigs/pulse-rig.sh" run -- \
+        "$here/tests/ui/run-ui-test.sh" kiosk-walk.py "$here/_build/ui/linli-kiosk" \
         "$here/tests/data/kiosk-test.conf" "$shots"
     log "screenshots of every screen are in $shots"
 }
