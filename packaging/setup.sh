@@ -156,10 +156,9 @@ CONF
     if [ -n "${WAYLAND_DISPLAY:-}" ] || [ -n "${DISPLAY:-}" ]; then
         printf '[display]\nfullscreen=false\n' >>"$conf"
         log "starting the kiosk in a window (stop it with Ctrl+C here)"
-        export -f demo_kiosk
-        export here
+        # The rigs are sh scripts: the kiosk's part runs as this script again.
         "$here/tests/rigs/cupsd-rig.sh" run --queue linli-demo -- \
-            "$here/tests/rigs/pcscd-rig.sh" run -- bash -c 'demo_kiosk "$0" "$1"' "$conf" "$dir"
+            "$here/tests/rigs/pcscd-rig.sh" run -- bash "$here/packaging/setup.sh" demo-kiosk "$conf" "$dir"
         return
     fi
     local shots="$here/_build/demo-screens"
@@ -185,6 +184,9 @@ case "${1:-}" in
     test)
         install_packages
         run_tests
+        ;;
+    demo-kiosk) # inside the demo's rigs (run_demo)
+        demo_kiosk "$2" "$3"
         ;;
     *)
         echo "usage: $0 demo|test" >&2
