@@ -58,7 +58,7 @@ static const KeySpec key_specs[] = {
   { "devices", "pcsc-reader", KEY_STRING, "" },
   { "devices", "id-reader-serial", KEY_STRING, "" },
   { "devices", "id-reader-usb", KEY_STRING, "" },
-  { "devices", "id-reader-poll-ms", KEY_INT, "300", 100, 5000 },
+  { "devices", "id-reader-poll-ms", KEY_INT, "150", 50, 5000 },
   { "devices", "printer", KEY_STRING, "" },
   { "devices", "camera-source", KEY_STRING, "v4l2src device=/dev/video0" },
 };
