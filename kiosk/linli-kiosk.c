@@ -67,6 +67,7 @@ enum
   SIGNAL_STAFF_CALLED,
   SIGNAL_SPEECH_STARTED,
   SIGNAL_CARD_PROBLEM,
+  SIGNAL_TAKE_CARD,
   N_SIGNALS
 };
 
@@ -122,13 +123,19 @@ on_session_ended (LinliSession *session, LinliSessionEndReason reason, gpointer 
 {
   LinliKiosk *self = user_data;
   GEnumClass *klass = g_type_class_ref (LINLI_TYPE_SESSION_END_REASON);
+  gboolean card_left;
 
   self->sessions_served++;
   g_info ("session %" G_GUINT64_FORMAT " ended (%s)", linli_session_get_serial (session),
           g_enum_get_value (klass, (int) reason)->value_nick);
   g_type_class_unref (klass);
+  card_left = linli_kiosk_get_card_inserted (self);
   linli_kiosk_set_identity (self, NULL, NULL);
   reset_presentation (self);
+  /* However the visit ended (finished, timed out), a social-security card
+   * still in its slot must not be forgotten there. */
+  if (card_left)
+    g_signal_emit (self, signals[SIGNAL_TAKE_CARD], 0);
 }
 
 static void
@@ -282,6 +289,14 @@ linli_kiosk_class_init (LinliKioskClass *klass)
   signals[SIGNAL_CARD_PROBLEM]
       = g_signal_new ("card-problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * LinliKiosk::take-card:
+   *
+   * A visit ended with the resident's social-security card still inserted.
+   */
+  signals[SIGNAL_TAKE_CARD] = g_signal_new ("take-card", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   /**
    * LinliKiosk::staff-called:
@@ -754,7 +769,11 @@ static void
 on_card_removed (LinliDevice *reader, LinliKiosk *self)
 {
   if (self->identity != NULL && self->identity_reader == reader && LINLI_IS_PCSC_READER (reader))
-    linli_session_finish (self->session, LINLI_SESSION_END_FINISHED);
+    {
+      /* Taken out: nothing left to remind the resident of. */
+      self->identity_reader = NULL;
+      linli_session_finish (self->session, LINLI_SESSION_END_FINISHED);
+    }
 }
 
 /* Starts watching every card reader; the application calls it once. */

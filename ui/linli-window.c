@@ -559,19 +559,18 @@ action_help (GtkWidget *widget, const char *name, GVariant *param)
 static void
 action_finish (GtkWidget *widget, const char *name, GVariant *param)
 {
-  LinliWindow *self = LINLI_WINDOW (widget);
-  gboolean card_inserted = linli_kiosk_get_card_inserted (self->kiosk);
+  linli_kiosk_finish_session (LINLI_WINDOW (widget)->kiosk);
+}
 
-  linli_kiosk_finish_session (self->kiosk);
-  /* A social-security card stays in its slot after the visit: the
-   * resident hears and reads that it is still there. */
-  if (card_inserted)
-    {
-      const char *reminder = _ ("Please take your card with you.");
+/* The visit is over but the social-security card is still in its slot:
+ * the resident hears and reads that it is there. */
+static void
+on_take_card (LinliWindow *self)
+{
+  const char *reminder = _ ("Please take your card with you.");
 
-      linli_attract_page_show_notice (self->attract, reminder);
-      linli_kiosk_speak (self->kiosk, reminder, LINLI_VOICE_PRIORITY_ALERT);
-    }
+  linli_attract_page_show_notice (self->attract, reminder);
+  linli_kiosk_speak (self->kiosk, reminder, LINLI_VOICE_PRIORITY_ALERT);
 }
 
 /* A card arrived: the visit starts (or, started without a card, goes on)
@@ -842,6 +841,7 @@ linli_window_new (LinliApplication *application, LinliKiosk *kiosk, gboolean rep
   g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (on_session_state), self);
   g_signal_connect_swapped (kiosk, "notify::identity", G_CALLBACK (on_identity_changed), self);
   g_signal_connect_swapped (kiosk, "card-problem", G_CALLBACK (on_card_problem), self);
+  g_signal_connect_swapped (kiosk, "take-card", G_CALLBACK (on_take_card), self);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget), NULL);
 
   gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);
