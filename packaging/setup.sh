@@ -41,6 +41,9 @@ install_packages() {
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
             || missing+=("$p")
     done
+    # The contract test validates with an npm package; a machine that has
+    # no Node.js of its own gets Debian's.
+    command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
     if [ ${#missing[@]} -eq 0 ]; then
         log "all ${#packages[@]} packages are installed"
         return
