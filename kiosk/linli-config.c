@@ -61,6 +61,12 @@ static const KeySpec key_specs[] = {
   { "devices", "id-reader-poll-ms", KEY_INT, "150", 50, 5000 },
   { "devices", "printer", KEY_STRING, "" },
   { "devices", "camera-source", KEY_STRING, "v4l2src device=/dev/video0" },
+  { "platform", "url", KEY_STRING, "" },
+  { "platform", "ca", KEY_STRING, "/etc/linli/platform-ca.pem" },
+  { "platform", "cert", KEY_STRING, "/etc/linli/kiosk.pem" },
+  { "platform", "key", KEY_STRING, "/etc/linli/kiosk.key" },
+  { "platform", "outbox", KEY_STRING, "/var/lib/linli/outbox.sqlite" },
+  { "platform", "cache-dir", KEY_STRING, "/var/lib/linli/cache" },
 };
 
 struct _LinliConfig

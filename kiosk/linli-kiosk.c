@@ -10,6 +10,10 @@
 
 #include "linli-kiosk.h"
 
+#include "linli-catalog-tiles.h"
+#include "linli-kiosk-private.h"
+#include "linli-platform-link.h"
+
 #include <glib/gi18n.h>
 #include <libintl.h>
 #include <stdlib.h>
@@ -28,14 +32,18 @@ struct _LinliKiosk
 
   LinliConfig *config;
   LinliSession *session;
-  GListModel *services;
+  GListStore *services;  /* LinliServiceTile: the home screen's tiles */
+  LinliCatalog *catalog; /* the platform's, or NULL: built-in tiles */
   GListModel *devices;
   LinliVoice *voice;
 
   /* The resident of the running session, as their card says; dropped (and
    * so wiped) when the session ends. */
   LinliIdentity *identity;
-  LinliDevice *identity_reader; /* where it was read */
+  LinliPlatformLink *platform_link;
+  LinliResident *resident;            /* the platform's record of the identity, or NULL */
+  GCancellable *resident_cancellable; /* the look-up of the running session */
+  LinliDevice *identity_reader;       /* where it was read */
 
   char *language;
   int text_size;
@@ -59,6 +67,8 @@ enum
   PROP_VOLUME_STEP,
   PROP_HEADPHONES,
   PROP_IDENTITY,
+  PROP_PLATFORM_AVAILABLE,
+  PROP_RESIDENT_FOUND,
   N_PROPS
 };
 
@@ -132,6 +142,9 @@ on_session_ended (LinliSession *session, LinliSessionEndReason reason, gpointer 
   card_left = linli_kiosk_get_card_inserted (self);
   linli_kiosk_set_identity (self, NULL, NULL);
   reset_presentation (self);
+  /* Between visits: a changed catalog costs one request, an unchanged one
+   * a 304. */
+  linli_platform_link_refresh (self->platform_link);
   /* However the visit ended (finished, timed out), a social-security card
    * still in its slot must not be forgotten there. */
   if (card_left)
@@ -166,7 +179,11 @@ linli_kiosk_dispose (GObject *object)
         else if (LINLI_IS_PCSC_READER (device))
           linli_pcsc_reader_stop (LINLI_PCSC_READER (device));
       }
+  if (self->platform_link != NULL)
+    g_signal_handlers_disconnect_by_data (self->platform_link, self);
+  g_clear_object (&self->platform_link);
   g_clear_object (&self->services);
+  g_clear_pointer (&self->catalog, linli_catalog_unref);
   g_clear_object (&self->devices);
   g_clear_object (&self->config);
 
@@ -213,6 +230,12 @@ linli_kiosk_get_property (GObject *object, guint prop_id, GValue *value, GParamS
       break;
     case PROP_IDENTITY:
       g_value_set_boxed (value, self->identity);
+      break;
+    case PROP_PLATFORM_AVAILABLE:
+      g_value_set_boolean (value, linli_kiosk_get_platform_available (self));
+      break;
+    case PROP_RESIDENT_FOUND:
+      g_value_set_boolean (value, self->resident != NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -277,6 +300,12 @@ linli_kiosk_class_init (LinliKioskClass *klass)
   /* The identity of the running session, or NULL. */
   properties[PROP_IDENTITY] = g_param_spec_boxed ("identity", NULL, NULL, LINLI_TYPE_IDENTITY,
                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The county platform answers: its catalog's services can be used. */
+  properties[PROP_PLATFORM_AVAILABLE] = g_param_spec_boolean (
+      "platform-available", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The platform knows the session's resident (linli_kiosk_get_resident). */
+  properties[PROP_RESIDENT_FOUND] = g_param_spec_boolean (
+      "resident-found", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -376,6 +405,31 @@ attach_voice (LinliKiosk *self)
                             self);
 }
 
+static void
+on_platform_catalog (LinliKiosk *self)
+{
+  linli_kiosk_set_catalog (self, linli_platform_link_get_catalog (self->platform_link));
+}
+
+static void
+on_platform_state (LinliKiosk *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLATFORM_AVAILABLE]);
+}
+
+/* One splice, so the home screen rebuilds once. */
+static void
+replace_tiles (LinliKiosk *self, GListModel *tiles)
+{
+  guint n = g_list_model_get_n_items (tiles);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (tiles, i));
+  g_list_store_splice (self->services, 0, g_list_model_get_n_items (G_LIST_MODEL (self->services)),
+                       items->pdata, items->len);
+}
+
 /**
  * linli_kiosk_new:
  * @config: (transfer none): the effective configuration
@@ -394,8 +448,17 @@ linli_kiosk_new (LinliConfig *config)
                            (guint) linli_config_get_int (config, "session", "warning-countdown"),
                            (guint) linli_config_get_int (config, "session", "more-time-factor"));
   g_signal_connect (self->session, "ended", G_CALLBACK (on_session_ended), self);
-  self->services = linli_service_tiles_load_default ();
+  self->services = g_list_store_new (LINLI_TYPE_SERVICE_TILE);
+  {
+    g_autoptr (GListModel) builtin = linli_service_tiles_load_default ();
+    replace_tiles (self, builtin);
+  }
   self->devices = linli_devices_new_from_config (config);
+  self->platform_link = linli_platform_link_new (config);
+  g_signal_connect_swapped (self->platform_link, "notify::catalog",
+                            G_CALLBACK (on_platform_catalog), self);
+  g_signal_connect_swapped (self->platform_link, "notify::state", G_CALLBACK (on_platform_state),
+                            self);
   attach_voice (self);
   reset_presentation (self);
   return self;
@@ -420,7 +483,119 @@ GListModel *
 linli_kiosk_get_services (LinliKiosk *self)
 {
   g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
-  return self->services;
+  return G_LIST_MODEL (self->services);
+}
+
+/**
+ * linli_kiosk_set_catalog:
+ * @catalog: (nullable): the platform's catalog, or %NULL for the built-in
+ *   tiles
+ *
+ * The home screen follows: its tiles become the catalog's categories.
+ */
+void
+linli_kiosk_set_catalog (LinliKiosk *self, LinliCatalog *catalog)
+{
+  g_autoptr (GListModel) tiles = NULL;
+
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+
+  if (catalog == self->catalog)
+    return;
+  g_clear_pointer (&self->catalog, linli_catalog_unref);
+  if (catalog != NULL)
+    self->catalog = linli_catalog_ref (catalog);
+  tiles = catalog != NULL ? linli_catalog_tiles_for_home (catalog)
+                          : linli_service_tiles_load_default ();
+  replace_tiles (self, tiles);
+}
+
+/* Starts the outbox's deliveries and fetches the platform's catalog. */
+void
+linli_kiosk_start_platform (LinliKiosk *self)
+{
+  g_return_if_fail (LINLI_IS_KIOSK (self));
+  linli_platform_link_start (self->platform_link);
+}
+
+/* TRUE when the platform answered its last request: the screens can offer
+ * its services. */
+gboolean
+linli_kiosk_get_platform_available (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), FALSE);
+  return linli_platform_link_get_state (self->platform_link) == LINLI_PLATFORM_STATE_ONLINE;
+}
+
+/* Returns: (transfer none) */
+LinliPlatformLink *
+linli_kiosk_get_platform_link (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->platform_link;
+}
+
+/* Returns: (transfer none) (nullable): the catalog the tiles come from */
+LinliCatalog *
+linli_kiosk_get_catalog (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->catalog;
+}
+
+/**
+ * linli_kiosk_get_category_items:
+ *
+ * Returns: (transfer full) (nullable): the catalog items of a home tile as
+ *   #LinliServiceTile, or %NULL when the kiosk has no catalog
+ */
+GListModel *
+linli_kiosk_get_category_items (LinliKiosk *self, const char *category)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  if (self->catalog == NULL)
+    return NULL;
+  return linli_catalog_tiles_for_category (self->catalog, category);
+}
+
+/**
+ * linli_kiosk_find_tile:
+ *
+ * Returns: (transfer full) (nullable): the home tile or catalog item with
+ *   this code
+ */
+LinliServiceTile *
+linli_kiosk_find_tile (LinliKiosk *self, const char *code)
+{
+  GListModel *tiles;
+
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+
+  tiles = G_LIST_MODEL (self->services);
+  for (guint i = 0; i < g_list_model_get_n_items (tiles); i++)
+    {
+      g_autoptr (LinliServiceTile) tile = g_list_model_get_item (tiles, i);
+      if (g_strcmp0 (linli_service_tile_get_code (tile), code) == 0)
+        return g_steal_pointer (&tile);
+    }
+  if (self->catalog != NULL)
+    {
+      LinliCatalogItem *item = linli_catalog_lookup_item (self->catalog, code);
+
+      if (item != NULL && item->enabled)
+        {
+          g_autoptr (GListModel) items
+              = linli_catalog_tiles_for_category (self->catalog, item->category);
+
+          for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+            {
+              g_autoptr (LinliServiceTile) tile = g_list_model_get_item (items, i);
+              if (g_strcmp0 (linli_service_tile_get_code (tile), code) == 0)
+                return g_steal_pointer (&tile);
+            }
+        }
+    }
+  return NULL;
 }
 
 /* Returns: (transfer none): a list of #LinliDevice */
@@ -451,6 +626,8 @@ linli_kiosk_set_language (LinliKiosk *self, const char *language)
   linli_i18n_apply_language (language);
   if (self->voice != NULL)
     linli_voice_set_language (self->voice, language);
+  if (self->platform_link != NULL)
+    linli_platform_link_set_language (self->platform_link, language);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
 }
 
@@ -692,6 +869,32 @@ linli_kiosk_stop_speaking (LinliKiosk *self)
     linli_voice_stop (self->voice);
 }
 
+static void
+on_resident (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (LinliKiosk) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LinliResident) resident
+      = linli_platform_link_lookup_resident_finish (LINLI_PLATFORM_LINK (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (resident == NULL)
+    {
+      /* The code only: the message may name what the platform knows. */
+      g_info ("resident look-up failed: %s",
+              error->domain == LINLI_PLATFORM_ERROR && linli_platform_error_get_code (error) != NULL
+                  ? linli_platform_error_get_code (error)
+                  : "no answer");
+      return;
+    }
+  g_clear_pointer (&self->resident, linli_resident_unref);
+  self->resident = g_steal_pointer (&resident);
+  g_info ("resident found on the platform (age band %s)",
+          linli_age_band_to_string (self->resident->age_band));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESIDENT_FOUND]);
+}
+
 /* Takes a reference to @identity (NULL drops the one held, which wipes it
  * once nobody else holds it). */
 static void
@@ -699,10 +902,33 @@ linli_kiosk_set_identity (LinliKiosk *self, LinliIdentity *identity, LinliDevice
 {
   if (self->identity == identity)
     return;
+  g_cancellable_cancel (self->resident_cancellable);
+  g_clear_object (&self->resident_cancellable);
+  if (self->resident != NULL)
+    {
+      g_clear_pointer (&self->resident, linli_resident_unref);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESIDENT_FOUND]);
+    }
   g_clear_pointer (&self->identity, linli_identity_unref);
   self->identity = identity != NULL ? linli_identity_ref (identity) : NULL;
   self->identity_reader = identity != NULL ? reader : NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDENTITY]);
+  if (identity != NULL && linli_platform_link_get_platform (self->platform_link) != NULL)
+    {
+      self->resident_cancellable = g_cancellable_new ();
+      linli_platform_link_lookup_resident_async (self->platform_link, identity,
+                                                 self->resident_cancellable, on_resident,
+                                                 g_object_ref (self));
+    }
+}
+
+/* Returns: (transfer none) (nullable): the platform's record of the
+ * session's resident, once the look-up has answered */
+LinliResident *
+linli_kiosk_get_resident (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->resident;
 }
 
 /* Returns: (transfer none) (nullable): the resident of the running session */

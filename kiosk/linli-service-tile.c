@@ -1,9 +1,10 @@
 /* linli-service-tile.c
  *
- * The home screen shows a GListModel of tiles. Until the platform catalog
- * exists, the list is read from services.ini in the kiosk's resources;
- * titles are data in both languages, not gettext strings, because the
- * catalog will send them that way.
+ * The home screen shows a GListModel of tiles: one per category of the
+ * platform's catalog, or, with no platform and no cached catalog, the
+ * built-in list of services.ini. Titles are data in both languages, not
+ * gettext strings, because the catalog sends them that way. Catalog items
+ * are tiles too (flow ITEM), listed on a category's screen.
  */
 #define G_LOG_DOMAIN "linli-service-tile"
 
@@ -20,6 +21,10 @@ struct _LinliServiceTile
   char *title_en;
   char *detail_zh;
   char *detail_en;
+  char *spoken_zh;
+  char *spoken_en;
+  char *category;
+  char *item_flow;
   LinliServiceFlow flow;
 };
 
@@ -35,6 +40,10 @@ linli_service_tile_finalize (GObject *object)
   g_free (self->title_en);
   g_free (self->detail_zh);
   g_free (self->detail_en);
+  g_free (self->spoken_zh);
+  g_free (self->spoken_en);
+  g_free (self->category);
+  g_free (self->item_flow);
 
   G_OBJECT_CLASS (linli_service_tile_parent_class)->finalize (object);
 }
@@ -105,6 +114,50 @@ linli_service_tile_get_flow (LinliServiceTile *self)
 {
   g_return_val_if_fail (LINLI_IS_SERVICE_TILE (self), LINLI_SERVICE_FLOW_SERVICE);
   return self->flow;
+}
+
+void
+linli_service_tile_set_spoken (LinliServiceTile *self, const char *zh, const char *en)
+{
+  g_return_if_fail (LINLI_IS_SERVICE_TILE (self));
+  g_free (self->spoken_zh);
+  g_free (self->spoken_en);
+  self->spoken_zh = g_strdup (zh);
+  self->spoken_en = g_strdup (en);
+}
+
+const char *
+linli_service_tile_get_spoken (LinliServiceTile *self, const char *language)
+{
+  const char *spoken;
+
+  g_return_val_if_fail (LINLI_IS_SERVICE_TILE (self), NULL);
+  spoken = is_english (language) ? self->spoken_en : self->spoken_zh;
+  return spoken != NULL && *spoken != '\0' ? spoken : linli_service_tile_get_title (self, language);
+}
+
+void
+linli_service_tile_set_item (LinliServiceTile *self, const char *category, const char *item_flow)
+{
+  g_return_if_fail (LINLI_IS_SERVICE_TILE (self));
+  g_free (self->category);
+  g_free (self->item_flow);
+  self->category = g_strdup (category);
+  self->item_flow = g_strdup (item_flow);
+}
+
+const char *
+linli_service_tile_get_category (LinliServiceTile *self)
+{
+  g_return_val_if_fail (LINLI_IS_SERVICE_TILE (self), NULL);
+  return self->category;
+}
+
+const char *
+linli_service_tile_get_item_flow (LinliServiceTile *self)
+{
+  g_return_val_if_fail (LINLI_IS_SERVICE_TILE (self), NULL);
+  return self->item_flow;
 }
 
 static gboolean

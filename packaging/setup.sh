@@ -31,6 +31,10 @@ packages=(
     pcscd pcsc-tools vsmartcard-vpcd cups cups-client cups-bsd cups-filters poppler-utils
     printer-driver-cups-pdf umockdev libumockdev-dev sox pulseaudio pulseaudio-utils
     valgrind
+    # test rigs: the platform simulator's test PKI (services/sim/make-test-pki.sh)
+    openssl
+    # the platform client's seed corpus, made from the contract (test-platform-examples.py)
+    python3-yaml
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -129,6 +133,7 @@ demo_kiosk() { # demo_kiosk CONF DEMO_DIR
     /usr/bin/python3 "$VSSCARD" --port "$PCSC_RIG_PORT" --hold <>"$dir/sscard.ctl" >/dev/null &
     card=$!
     printf '[devices]\nid-reader-serial=%s\n' "$dir/ga467" >>"$conf"
+    platform_config "$dir" >>"$conf"
     cat <<HELP
 ==> virtual cards, from another terminal:
     echo "place resident" > $dir/ga467.ctl     # an ID card on the reader (also: elder, foreign, hkmt)
@@ -140,6 +145,16 @@ HELP
     "$here/_build/ui/linli-kiosk" --config "$conf" || status=$?
     kill "$sim" "$card" 2>/dev/null || true
     return $status
+}
+
+# The [platform] section for a kiosk run inside tests/rigs/platform-rig.sh:
+# the simulated county platform, its pinned CA and this kiosk's certificate;
+# the outbox and the catalog cache live in the demo's own directory.
+platform_config() { # platform_config STATE_DIR
+    [ -n "${LINLI_PLATFORM_URL:-}" ] || return 0
+    printf '[platform]\nurl=%s\nca=%s\ncert=%s\nkey=%s\noutbox=%s\ncache-dir=%s\n' \
+        "$LINLI_PLATFORM_URL" "$LINLI_PLATFORM_CA" "$LINLI_PLATFORM_CERT" \
+        "$LINLI_PLATFORM_KEY" "$1/outbox.sqlite" "$1/cache"
 }
 
 run_demo() {
@@ -160,7 +175,9 @@ CONF
         printf '[display]\nfullscreen=false\n' >>"$conf"
         log "starting the kiosk in a window (stop it with Ctrl+C here)"
         # The rigs are sh scripts: the kiosk's part runs as this script again.
-        "$here/tests/rigs/cupsd-rig.sh" run --queue linli-demo -- \
+        LINLI_SIM="$here/_build/services/sim/linli-platform-sim" \
+            "$here/tests/rigs/platform-rig.sh" run -- \
+            "$here/tests/rigs/cupsd-rig.sh" run --queue linli-demo -- \
             "$here/tests/rigs/pcscd-rig.sh" run -- bash "$here/packaging/setup.sh" demo-kiosk "$conf" "$dir"
         return
     fi
@@ -175,6 +192,10 @@ CONF
         "$here/tests/data/kiosk-test.conf" "$shots"
     CI='' "$here/tests/rigs/pulse-rig.sh" run -- \
         "$here/tests/ui/run-ui-test.sh" kiosk-walk.py "$here/_build/ui/linli-kiosk" \
+        "$here/tests/data/kiosk-test.conf" "$shots"
+    LINLI_SIM="$here/_build/services/sim/linli-platform-sim" CI='' \
+        "$here/tests/rigs/pulse-rig.sh" run -- "$here/tests/rigs/platform-rig.sh" run -- \
+        "$here/tests/ui/run-ui-test.sh" platform-walk.py "$here/_build/ui/linli-kiosk" \
         "$here/tests/data/kiosk-test.conf" "$shots"
     log "screenshots of every screen are in $shots"
 }

@@ -40,8 +40,9 @@ struct _LinliWindow
   LinliA11yBar *bar;
   LinliTimeoutWarning *warning;
 
-  char *page;         /* name of the screen shown */
-  char *service_code; /* the tile the service screen shows */
+  char *page;                     /* name of the screen shown */
+  char *service_code;             /* the tile the service screen shows */
+  LinliServiceTile *service_tile; /* the same tile */
 
   guint announce_id;     /* idle source reading the new screen */
   gboolean key_input;    /* the last input was a key: keypad user */
@@ -59,20 +60,6 @@ G_DEFINE_FINAL_TYPE (LinliWindow, linli_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void show_page (LinliWindow *self, const char *page);
 
-static LinliServiceTile *
-find_tile (LinliWindow *self, const char *code)
-{
-  GListModel *tiles = linli_kiosk_get_services (self->kiosk);
-
-  for (guint i = 0; i < g_list_model_get_n_items (tiles); i++)
-    {
-      g_autoptr (LinliServiceTile) tile = g_list_model_get_item (tiles, i);
-      if (g_strcmp0 (linli_service_tile_get_code (tile), code) == 0)
-        return tile;
-    }
-  return NULL;
-}
-
 static const char *
 page_title (LinliWindow *self, const char *page)
 {
@@ -80,12 +67,9 @@ page_title (LinliWindow *self, const char *page)
     return _ ("Home");
   if (g_str_equal (page, "help"))
     return _ ("Help");
-  if (g_str_equal (page, "service") && self->service_code != NULL)
-    {
-      LinliServiceTile *tile = find_tile (self, self->service_code);
-      if (tile != NULL)
-        return linli_service_tile_get_title (tile, linli_kiosk_get_language (self->kiosk));
-    }
+  if (g_str_equal (page, "service") && self->service_tile != NULL)
+    return linli_service_tile_get_title (self->service_tile,
+                                         linli_kiosk_get_language (self->kiosk));
   return _ ("Welcome");
 }
 
@@ -202,7 +186,7 @@ show_page (LinliWindow *self, const char *page)
 static void
 show_service (LinliWindow *self, const char *code)
 {
-  LinliServiceTile *tile = find_tile (self, code);
+  g_autoptr (LinliServiceTile) tile = linli_kiosk_find_tile (self->kiosk, code);
 
   if (tile == NULL)
     return;
@@ -214,6 +198,7 @@ show_service (LinliWindow *self, const char *code)
     }
   g_free (self->service_code);
   self->service_code = g_strdup (code);
+  g_set_object (&self->service_tile, tile);
   linli_service_page_set_tile (self->service, tile);
   show_page (self, "service");
 }
@@ -291,6 +276,7 @@ on_session_state (LinliWindow *self)
     case LINLI_SESSION_STATE_IDLE:
       self->warning_said = FALSE;
       g_clear_pointer (&self->service_code, g_free);
+      g_clear_object (&self->service_tile);
       show_page (self, "attract");
       break;
     case LINLI_SESSION_STATE_WARNING:
@@ -673,6 +659,13 @@ action_back (GtkWidget *widget, const char *name, GVariant *param)
 
   if (state == LINLI_SESSION_STATE_WARNING)
     return;
+  if (state == LINLI_SESSION_STATE_ACTIVE && g_strcmp0 (self->page, "service") == 0
+      && self->service_tile != NULL && linli_service_tile_get_category (self->service_tile) != NULL)
+    {
+      g_autofree char *category = g_strdup (linli_service_tile_get_category (self->service_tile));
+      show_service (self, category);
+      return;
+    }
   if (state == LINLI_SESSION_STATE_ACTIVE && g_strcmp0 (self->page, "home") != 0)
     {
       show_page (self, "home");
@@ -752,6 +745,7 @@ linli_window_finalize (GObject *object)
 
   g_free (self->page);
   g_free (self->service_code);
+  g_clear_object (&self->service_tile);
 
   G_OBJECT_CLASS (linli_window_parent_class)->finalize (object);
 }
@@ -818,7 +812,7 @@ linli_window_init (LinliWindow *self)
 }
 
 LinliWindow *
-linli_window_new (LinliApplication *application, LinliKiosk *kiosk, gboolean report_first_frame)
+linli_window_new (LinliKioskApp *application, LinliKiosk *kiosk, gboolean report_first_frame)
 {
   LinliWindow *self;
   LinliConfig *config = linli_kiosk_get_config (kiosk);

@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "linli-application.h"
+#include "linli-kiosk-app.h"
 #include "linli-kiosk.h"
 
 G_BEGIN_DECLS
@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define LINLI_TYPE_WINDOW (linli_window_get_type ())
 G_DECLARE_FINAL_TYPE (LinliWindow, linli_window, LINLI, WINDOW, GtkApplicationWindow)
 
-LinliWindow *linli_window_new (LinliApplication *application,
+LinliWindow *linli_window_new (LinliKioskApp *application,
                                LinliKiosk *kiosk,
                                gboolean report_first_frame);
 

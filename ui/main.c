@@ -4,12 +4,12 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
-#include "linli-application.h"
+#include "linli-kiosk-app.h"
 
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (LinliApplication) app = NULL;
+  g_autoptr (LinliKioskApp) app = NULL;
   const char *localedir = g_getenv ("LINLI_LOCALEDIR");
 
   /* A kiosk started by systemd may have no locale at all; gettext ignores
@@ -21,6 +21,6 @@ main (int argc, char *argv[])
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  app = linli_application_new ();
+  app = linli_kiosk_app_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

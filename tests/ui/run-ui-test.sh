@@ -21,6 +21,19 @@ fi
 
 export WALK="$here/$1" KIOSK="$2" CONFIG="$3" ARTIFACTS="$4"
 mkdir -p "$ARTIFACTS"
+# Inside tests/rigs/platform-rig.sh the kiosk talks to the simulated county
+# platform: the test's configuration gets a [platform] section, with the
+# outbox and the catalog cache in a directory of their own.
+if [ -n "${LINLI_PLATFORM_URL:-}" ]; then
+    state=$(mktemp -d)
+    trap 'rm -rf "$state"' EXIT
+    # The kiosk id must be the certificate's CN.
+    sed "s/^id=.*/id=$LINLI_PLATFORM_KIOSK_ID/" "$CONFIG" >"$state/kiosk.conf"
+    printf '\n[platform]\nurl=%s\nca=%s\ncert=%s\nkey=%s\noutbox=%s\ncache-dir=%s\n' \
+        "$LINLI_PLATFORM_URL" "$LINLI_PLATFORM_CA" "$LINLI_PLATFORM_CERT" \
+        "$LINLI_PLATFORM_KEY" "$state/outbox.sqlite" "$state/cache" >>"$state/kiosk.conf"
+    export CONFIG="$state/kiosk.conf" LINLI_TEST_STATE_DIR="$state"
+fi
 xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
     dbus-run-session -- sh -c '
         matchbox-window-manager -use_titlebar no >/dev/null 2>&1 &

@@ -1,4 +1,4 @@
-/* linli-application.c
+/* linli-kiosk-app.c
  *
  * One window, one kiosk model. The application loads the configuration
  * (reporting bad keys on stderr), the CSS, and quits only on SIGTERM or
@@ -8,7 +8,7 @@
 
 #include "linli-build-config.h"
 
-#include "linli-application.h"
+#include "linli-kiosk-app.h"
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -17,7 +17,7 @@
 #include "linli-kiosk.h"
 #include "linli-window.h"
 
-struct _LinliApplication
+struct _LinliKioskApp
 {
   GtkApplication parent_instance;
 
@@ -26,7 +26,7 @@ struct _LinliApplication
   LinliKiosk *kiosk;
 };
 
-G_DEFINE_FINAL_TYPE (LinliApplication, linli_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (LinliKioskApp, linli_kiosk_app, GTK_TYPE_APPLICATION)
 
 static gboolean
 on_quit_signal (gpointer user_data)
@@ -58,13 +58,13 @@ load_config (const char *path)
 }
 
 static void
-linli_application_startup (GApplication *application)
+linli_kiosk_app_startup (GApplication *application)
 {
-  LinliApplication *self = LINLI_APPLICATION (application);
+  LinliKioskApp *self = LINLI_KIOSK_APP (application);
   g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
   g_autoptr (LinliConfig) config = NULL;
 
-  G_APPLICATION_CLASS (linli_application_parent_class)->startup (application);
+  G_APPLICATION_CLASS (linli_kiosk_app_parent_class)->startup (application);
 
   gtk_css_provider_load_from_resource (css, "/cn/linli/Kiosk/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
@@ -74,15 +74,16 @@ linli_application_startup (GApplication *application)
   self->kiosk = linli_kiosk_new (config);
   linli_kiosk_refresh_devices (self->kiosk);
   linli_kiosk_start_readers (self->kiosk);
+  linli_kiosk_start_platform (self->kiosk);
 
   g_unix_signal_add (SIGTERM, on_quit_signal, self);
   g_unix_signal_add (SIGINT, on_quit_signal, self);
 }
 
 static void
-linli_application_activate (GApplication *application)
+linli_kiosk_app_activate (GApplication *application)
 {
-  LinliApplication *self = LINLI_APPLICATION (application);
+  LinliKioskApp *self = LINLI_KIOSK_APP (application);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
   if (window == NULL)
@@ -91,20 +92,20 @@ linli_application_activate (GApplication *application)
 }
 
 static void
-linli_application_shutdown (GApplication *application)
+linli_kiosk_app_shutdown (GApplication *application)
 {
-  LinliApplication *self = LINLI_APPLICATION (application);
+  LinliKioskApp *self = LINLI_KIOSK_APP (application);
 
   /* Ends any running session, which wipes its personal data. */
   g_clear_object (&self->kiosk);
 
-  G_APPLICATION_CLASS (linli_application_parent_class)->shutdown (application);
+  G_APPLICATION_CLASS (linli_kiosk_app_parent_class)->shutdown (application);
 }
 
 static int
-linli_application_handle_local_options (GApplication *application, GVariantDict *options)
+linli_kiosk_app_handle_local_options (GApplication *application, GVariantDict *options)
 {
-  LinliApplication *self = LINLI_APPLICATION (application);
+  LinliKioskApp *self = LINLI_KIOSK_APP (application);
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -117,29 +118,29 @@ linli_application_handle_local_options (GApplication *application, GVariantDict 
 }
 
 static void
-linli_application_finalize (GObject *object)
+linli_kiosk_app_finalize (GObject *object)
 {
-  LinliApplication *self = LINLI_APPLICATION (object);
+  LinliKioskApp *self = LINLI_KIOSK_APP (object);
 
   g_free (self->config_path);
 
-  G_OBJECT_CLASS (linli_application_parent_class)->finalize (object);
+  G_OBJECT_CLASS (linli_kiosk_app_parent_class)->finalize (object);
 }
 
 static void
-linli_application_class_init (LinliApplicationClass *klass)
+linli_kiosk_app_class_init (LinliKioskAppClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->finalize = linli_application_finalize;
-  app_class->startup = linli_application_startup;
-  app_class->activate = linli_application_activate;
-  app_class->shutdown = linli_application_shutdown;
-  app_class->handle_local_options = linli_application_handle_local_options;
+  G_OBJECT_CLASS (klass)->finalize = linli_kiosk_app_finalize;
+  app_class->startup = linli_kiosk_app_startup;
+  app_class->activate = linli_kiosk_app_activate;
+  app_class->shutdown = linli_kiosk_app_shutdown;
+  app_class->handle_local_options = linli_kiosk_app_handle_local_options;
 }
 
 static void
-linli_application_init (LinliApplication *self)
+linli_kiosk_app_init (LinliKioskApp *self)
 {
   static const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, NULL, N_ ("Read the configuration from PATH"),
@@ -153,11 +154,11 @@ linli_application_init (LinliApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
 }
 
-LinliApplication *
-linli_application_new (void)
+LinliKioskApp *
+linli_kiosk_app_new (void)
 {
   /* NON_UNIQUE: the kiosk must never hand its start-up to another instance
    * over D-Bus; each start is its own process that systemd supervises. */
-  return g_object_new (LINLI_TYPE_APPLICATION, "application-id", "cn.linli.Kiosk", "flags",
+  return g_object_new (LINLI_TYPE_KIOSK_APP, "application-id", "cn.linli.Kiosk", "flags",
                        G_APPLICATION_NON_UNIQUE, NULL);
 }

@@ -1,0 +1,22 @@
+/* linli-kiosk-private.h — what kiosk/ itself reaches in LinliKiosk
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Kept out of linli-kiosk.h so that ui/ never includes the platform's
+ * types (and their JSON library).
+ */
+#pragma once
+
+#include "linli-catalog.h"
+#include "linli-kiosk.h"
+#include "linli-platform-link.h"
+#include "linli-resident.h"
+
+G_BEGIN_DECLS
+
+void linli_kiosk_set_catalog (LinliKiosk *self, LinliCatalog *catalog);
+LinliCatalog *linli_kiosk_get_catalog (LinliKiosk *self);
+LinliPlatformLink *linli_kiosk_get_platform_link (LinliKiosk *self);
+LinliResident *linli_kiosk_get_resident (LinliKiosk *self);
+
+G_END_DECLS
