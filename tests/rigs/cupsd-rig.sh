@@ -9,8 +9,15 @@
 #       shell assignments for the caller to eval:
 #         CUPS_SERVER=127.0.0.1:PORT   CUPS_RIG_DIR=DIR
 #         CUPS_RIG_QUEUE=NAME          CUPS_RIG_OUTPUT=DIR/NAME.pdf
+#         CUPS_RIG_SCRIPT=this script (for restart)
+#       cupsd runs its backends from a ServerBin of its own (DIR/serverbin,
+#       links to /usr/lib/cups) that adds backend-linli-test, a printer with
+#       faults: lpadmin -v linli-test:/paper-out, :/jam or :/slow.
 #   cupsd-rig.sh stop DIR
 #       Stops the cupsd started in DIR (files are left for inspection).
+#   cupsd-rig.sh restart DIR
+#       Stops that cupsd and starts a new one on the same port with the same
+#       queues (jobs in the queues survive, as across a real restart).
 #   cupsd-rig.sh run [--queue NAME]... -- COMMAND [ARG]...
 #       start in a fresh temporary directory, run COMMAND with those
 #       variables exported, then stop cupsd and remove the directory
@@ -23,6 +30,8 @@
 set -eu
 
 PPD=${CUPS_RIG_PPD:-/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd}
+RIG_SCRIPT=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+TEST_BACKEND=$(dirname "$RIG_SCRIPT")/backend-linli-test
 START_TIMEOUT=10 # seconds for cupsd to answer
 
 die () {
@@ -94,8 +103,26 @@ ErrorLog $dir/log/error_log
 AccessLog $dir/log/access_log
 PageLog $dir/log/page_log
 DataDir /usr/share/cups
-ServerBin /usr/lib/cups
+ServerBin $dir/serverbin
 EOF
+}
+
+# The system's ServerBin plus the test backend. cupsd refuses programs
+# that others can write to, hence a copy rather than a link to the source.
+make_serverbin () {
+    dir=$1
+    sb=$dir/serverbin
+    mkdir -p "$sb/backend"
+    for entry in /usr/lib/cups/*; do
+        name=$(basename "$entry")
+        [ "$name" = backend ] || [ -e "$sb/$name" ] || ln -s "$entry" "$sb/$name"
+    done
+    for entry in /usr/lib/cups/backend/*; do
+        name=$(basename "$entry")
+        [ -e "$sb/backend/$name" ] || ln -s "$entry" "$sb/backend/$name"
+    done
+    cp "$TEST_BACKEND" "$sb/backend/linli-test"
+    chmod 755 "$sb" "$sb/backend" "$sb/backend/linli-test"
 }
 
 stop_cupsd () {
@@ -140,8 +167,11 @@ start_cupsd () {
     while :; do
         attempt=$((attempt + 1))
         [ $attempt -le 5 ] || die "cupsd did not start; see $dir/log/error_log"
-        # CUPS_RIG_PORT asks for a port (tried first, then random ones).
-        if [ $attempt -eq 1 ] && [ -n "${CUPS_RIG_PORT:-}" ]; then
+        # CUPS_RIG_PORT asks for a port (tried first, then random ones);
+        # a restart must keep its port, or clients lose the scheduler.
+        if [ -n "${RIG_SAME_PORT:-}" ]; then
+            port=$RIG_SAME_PORT
+        elif [ $attempt -eq 1 ] && [ -n "${CUPS_RIG_PORT:-}" ]; then
             port=$CUPS_RIG_PORT
         else
             port=$(random_port)
@@ -167,6 +197,7 @@ start_cupsd () {
             sleep 0.1
         done
         if [ $ready = yes ]; then
+            echo "$port" >"$dir/port"
             echo "$port"
             return 0
         fi
@@ -203,6 +234,7 @@ cmd_start () {
     case $dir in *" "*) die "DIR must not contain spaces: $dir" ;; esac
     [ ${#dir} -lt 96 ] || die "DIR is too long for a socket path: $dir"
 
+    make_serverbin "$dir"
     port=$(start_cupsd "$dir")
     # Do not leave a half-made rig behind if a queue cannot be added.
     trap 'stop_cupsd "$dir"' EXIT
@@ -218,11 +250,22 @@ cmd_start () {
     echo "CUPS_RIG_DIR=$dir"
     echo "CUPS_RIG_QUEUE=$first"
     echo "CUPS_RIG_OUTPUT=$dir/$first.pdf"
+    echo "CUPS_RIG_SCRIPT=$RIG_SCRIPT"
 }
 
 cmd_stop () {
     [ $# -eq 1 ] || die "usage: cupsd-rig.sh stop DIR"
     stop_cupsd "$1"
+}
+
+cmd_restart () {
+    [ $# -eq 1 ] || die "usage: cupsd-rig.sh restart DIR"
+    dir=$(cd "$1" && pwd)
+    [ -f "$dir/port" ] || die "no rig in $dir"
+    RIG_SAME_PORT=$(cat "$dir/port")
+    check_tools
+    stop_cupsd "$dir"
+    start_cupsd "$dir" >/dev/null
 }
 
 cmd_run () {
@@ -262,12 +305,13 @@ cmd_run () {
     exit $status
 }
 
-[ $# -ge 1 ] || die "usage: cupsd-rig.sh start|stop|run ..."
+[ $# -ge 1 ] || die "usage: cupsd-rig.sh start|stop|restart|run ..."
 command=$1
 shift
 case $command in
     start) cmd_start "$@" ;;
     stop) cmd_stop "$@" ;;
+    restart) cmd_restart "$@" ;;
     run) cmd_run "$@" ;;
     *) die "unknown command $command" ;;
 esac
