@@ -34,6 +34,7 @@ typedef struct
 
 static const char *const languages[] = { "zh_CN", "en", NULL };
 static const char *const headphone_modes[] = { "auto", "always", "never", NULL };
+static const char *const printer_formats[] = { "pdf", "escpos", NULL };
 
 /* Keep packaging/kiosk.conf.example in step: a unit test compares them. */
 static const KeySpec key_specs[] = {
@@ -60,6 +61,7 @@ static const KeySpec key_specs[] = {
   { "devices", "id-reader-usb", KEY_STRING, "" },
   { "devices", "id-reader-poll-ms", KEY_INT, "150", 50, 5000 },
   { "devices", "printer", KEY_STRING, "" },
+  { "devices", "printer-format", KEY_CHOICE, "pdf", 0, 0, printer_formats },
   { "devices", "camera-source", KEY_STRING, "v4l2src device=/dev/video0" },
   { "platform", "url", KEY_STRING, "" },
   { "platform", "ca", KEY_STRING, "/etc/linli/platform-ca.pem" },

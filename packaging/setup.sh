@@ -30,7 +30,7 @@ packages=(
     # test rigs: devices
     pcscd pcsc-tools vsmartcard-vpcd cups cups-client cups-bsd cups-filters poppler-utils
     printer-driver-cups-pdf umockdev libumockdev-dev sox pulseaudio pulseaudio-utils
-    valgrind
+    valgrind zbar-tools
     # test rigs: the platform simulator's test PKI (services/sim/make-test-pki.sh)
     openssl
     # the platform client's seed corpus, made from the contract (test-platform-examples.py)

@@ -1,0 +1,155 @@
+/* linli-diag-print-test.c: linli-diag print-test.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   linli-diag print-test [--printer NAME] [--format pdf|escpos]
+ *
+ * Renders the print-test receipt (kiosk id, time, version, a QR code, the
+ * line 打印测试 / print test) the way the kiosk renders receipts, sends it
+ * to the configured queue (or --printer) and waits until CUPS reports the
+ * job completed or failed. "Completed" is the only success: a queue that
+ * takes the job but cannot print it (paper out) is a failure with its
+ * reason.
+ */
+#define G_LOG_DOMAIN "linli-diag"
+
+#include "linli-diag-print-test.h"
+
+#include <stdlib.h>
+
+#include "linli-build-config.h"
+#include "linli-escpos.h"
+#include "linli-printer.h"
+#include "linli-receipt.h"
+
+#define EXIT_USAGE 2
+/* 80 mm of a 203 dpi thermal head. */
+#define ESCPOS_WIDTH_PX 576
+
+static const char print_test_usage[]
+    = "Usage: linli-diag [--config PATH] print-test [--printer NAME] [--format pdf|escpos]\n";
+
+static int G_GNUC_PRINTF (1, 2) print_test_usage_error (const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("linli-diag: print-test: %s\n%s", message, print_test_usage);
+  return EXIT_USAGE;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean printed;
+  GError *error;
+} Wait;
+
+static void
+on_printed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->printed = linli_printer_print_finish (LINLI_PRINTER (source), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static GBytes *
+render (const char *kiosk_id, const char *printer_name, gboolean escpos, GError **error)
+{
+  g_autoptr (LinliReceipt) receipt = linli_receipt_new ("print-test", error);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M:%S");
+  g_autofree char *qr = NULL;
+  cairo_surface_t *surface;
+  GBytes *bytes;
+
+  if (receipt == NULL)
+    return NULL;
+  qr = g_strdup_printf ("LINLI PRINT TEST %s %s", kiosk_id, when);
+  if (!linli_receipt_set (receipt, "kiosk_id", kiosk_id, error)
+      || !linli_receipt_set (receipt, "datetime", when, error)
+      || !linli_receipt_set (receipt, "version", LINLI_VERSION, error)
+      || !linli_receipt_set (receipt, "printer", printer_name, error)
+      || !linli_receipt_set (receipt, "qr", qr, error))
+    return NULL;
+  if (!escpos)
+    return linli_receipt_render_pdf (receipt, error);
+
+  surface = linli_receipt_render_raster (receipt, ESCPOS_WIDTH_PX, error);
+  if (surface == NULL)
+    return NULL;
+  bytes = linli_escpos_encode_raster (surface, TRUE);
+  cairo_surface_destroy (surface);
+  return bytes;
+}
+
+int
+linli_diag_print_test (LinliConfig *config, int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) args = g_new0 (char *, argc + 1);
+  g_autofree char *printer_name = NULL;
+  g_autofree char *format = NULL;
+  g_autoptr (LinliDevice) printer = NULL;
+  g_autoptr (GBytes) document = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  const char *queue;
+  gboolean escpos;
+  Wait wait = { 0 };
+  const GOptionEntry entries[] = {
+    { "printer", 0, 0, G_OPTION_ARG_STRING, &printer_name,
+      "CUPS queue (default: [devices] printer, else the CUPS default)", "NAME" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      "pdf, or escpos for a raw thermal queue (default: [devices] printer-format)", "FORMAT" },
+    { NULL },
+  };
+
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+  context = g_option_context_new ("— print a test receipt and wait for it");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    return print_test_usage_error ("%s", error->message);
+  if (g_strv_length (args) != 1)
+    return print_test_usage_error ("unexpected argument “%s”", args[1]);
+  if (format == NULL)
+    format = g_strdup (linli_config_get_string (config, "devices", "printer-format"));
+  if (!g_str_equal (format, "pdf") && !g_str_equal (format, "escpos"))
+    return print_test_usage_error ("--format must be pdf or escpos, not “%s”", format);
+  escpos = g_str_equal (format, "escpos");
+  queue = printer_name != NULL ? printer_name
+                               : linli_config_get_string (config, "devices", "printer");
+
+  document = render (linli_config_get_string (config, "kiosk", "id"),
+                     *queue != '\0' ? queue : "CUPS default", escpos, &error);
+  if (document == NULL)
+    {
+      g_printerr ("linli-diag: print-test: rendering the receipt: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  printer = linli_printer_new (queue);
+  /* One job, no idle polling: the job's own checks say what is wrong. */
+  linli_printer_set_poll_interval (LINLI_PRINTER (printer), 0);
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  linli_printer_print_async (LINLI_PRINTER (printer), document,
+                             escpos ? LINLI_PRINTER_FORMAT_RAW : LINLI_PRINTER_FORMAT_PDF,
+                             "Linli print test", NULL, on_printed, &wait);
+  g_main_loop_run (loop);
+  if (!wait.printed)
+    {
+      g_printerr ("linli-diag: print-test: %s\n", wait.error->message);
+      g_clear_error (&wait.error);
+      return EXIT_FAILURE;
+    }
+  g_print ("printed a test receipt on %s (%s, %zu bytes): the job completed\n",
+           *queue != '\0' ? queue : "the CUPS default printer", format,
+           g_bytes_get_size (document));
+  return EXIT_SUCCESS;
+}
