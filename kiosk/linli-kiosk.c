@@ -12,7 +12,10 @@
 
 #include "linli-catalog-tiles.h"
 #include "linli-kiosk-private.h"
+#include "linli-escpos.h"
 #include "linli-platform-link.h"
+#include "linli-printer.h"
+#include "linli-receipt.h"
 
 #include <glib/gi18n.h>
 #include <libintl.h>
@@ -1031,4 +1034,232 @@ linli_kiosk_get_card_inserted (LinliKiosk *self)
 {
   g_return_val_if_fail (LINLI_IS_KIOSK (self), FALSE);
   return self->identity != NULL && LINLI_IS_PCSC_READER (self->identity_reader);
+}
+
+/* ---- the insured-status certificate (参保证明), printed ---- */
+
+/* 80 mm of a 203 dpi thermal head, for printer-format=escpos. */
+#define ESCPOS_WIDTH_PX 576
+
+static const char *
+insurance_label (LinliInsurance insurance)
+{
+  switch (insurance)
+    {
+    case LINLI_INSURANCE_PENSION:
+      return "养老保险";
+    case LINLI_INSURANCE_MEDICAL:
+      return "医疗保险";
+    case LINLI_INSURANCE_UNEMPLOYMENT:
+      return "失业保险";
+    case LINLI_INSURANCE_WORK_INJURY:
+      return "工伤保险";
+    case LINLI_INSURANCE_MATERNITY:
+      return "生育保险";
+    default:
+      return "社会保险";
+    }
+}
+
+static const char *
+insurance_status_label (LinliInsuranceStatus status)
+{
+  switch (status)
+    {
+    case LINLI_INSURANCE_STATUS_INSURED:
+      return "正常参保";
+    case LINLI_INSURANCE_STATUS_SUSPENDED:
+      return "暂停缴费";
+    case LINLI_INSURANCE_STATUS_RETIRED:
+      return "退休";
+    case LINLI_INSURANCE_STATUS_TERMINATED:
+      return "终止参保";
+    default:
+      return "";
+    }
+}
+
+static LinliDevice *
+find_printer (LinliKiosk *self)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (self->devices); i++)
+    {
+      g_autoptr (LinliDevice) device = g_list_model_get_item (self->devices, i);
+      if (LINLI_IS_PRINTER (device))
+        return device;
+    }
+  return NULL;
+}
+
+/* The certificate as printed: the name masked (the platform sends it in
+ * full), the ID number as the platform masked it. Chinese only: it is an
+ * official document of a Chinese county. */
+static GBytes *
+render_certificate (LinliKiosk *self,
+                    LinliInsuredCertificate *certificate,
+                    gboolean escpos,
+                    GError **error)
+{
+  g_autoptr (LinliReceipt) receipt = linli_receipt_new ("insured-certificate", error);
+  g_autoptr (GString) lines = g_string_new ("险种\t状态\t参保时间\t累计月数");
+  g_autofree char *name = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M");
+  cairo_surface_t *surface;
+  GBytes *bytes;
+
+  if (receipt == NULL)
+    return NULL;
+  for (guint i = 0; i < certificate->insurances->len; i++)
+    {
+      LinliInsuranceLine *line = g_ptr_array_index (certificate->insurances, i);
+      g_string_append_printf (
+          lines, "\n%s\t%s\t%s\t%" G_GINT64_FORMAT, insurance_label (line->insurance),
+          insurance_status_label (line->status), line->since, line->cumulative_months);
+    }
+  name = linli_mask_name (certificate->name);
+  if (!linli_receipt_set (receipt, "county",
+                          linli_config_get_string (self->config, "kiosk", "county-name"), error)
+      || !linli_receipt_set (receipt, "name", name, error)
+      || !linli_receipt_set (receipt, "id_number", certificate->id_number_masked, error)
+      || !linli_receipt_set (receipt, "lines", lines->str, error)
+      || !linli_receipt_set (receipt, "statement",
+                             "兹证明上述人员在本县参加社会保险，参保情况如上。", error)
+      || !linli_receipt_set (receipt, "verification_code", certificate->verification_code, error)
+      || !linli_receipt_set (receipt, "qr", certificate->verify_url, error)
+      || (certificate->issuer != NULL
+          && !linli_receipt_set (receipt, "issuer", certificate->issuer, error))
+      || !linli_receipt_set (receipt, "datetime", when, error)
+      || !linli_receipt_set (receipt, "kiosk_id",
+                             linli_config_get_string (self->config, "kiosk", "id"), error))
+    return NULL;
+  if (!escpos)
+    return linli_receipt_render_pdf (receipt, error);
+  surface = linli_receipt_render_raster (receipt, ESCPOS_WIDTH_PX, error);
+  if (surface == NULL)
+    return NULL;
+  bytes = linli_escpos_encode_raster (surface, TRUE);
+  cairo_surface_destroy (surface);
+  return bytes;
+}
+
+/* What a resident is told when the printer cannot print. */
+static GError *
+printer_problem (const GError *error)
+{
+  const char *what;
+
+  if (error->domain == LINLI_PRINTER_ERROR && error->code == LINLI_PRINTER_ERROR_PAPER_OUT)
+    what = _ ("The printer has run out of paper.");
+  else if (error->domain == LINLI_PRINTER_ERROR && error->code == LINLI_PRINTER_ERROR_JAMMED)
+    what = _ ("Paper is stuck in the printer.");
+  else
+    what = _ ("The printer is not working right now.");
+  /* TRANSLATORS: two sentences in a row; Chinese needs no space between. */
+  return g_error_new (LINLI_PRINTER_ERROR, error->code, C_ ("two sentences", "%s %s"), what,
+                      _ ("Nothing was printed. Staff at the service desk can print it for you."));
+}
+
+static void
+on_certificate_printed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!linli_printer_print_finish (LINLI_PRINTER (source), result, &error))
+    {
+      g_info ("certificate not printed: %s", error->message);
+      g_task_return_error (task, printer_problem (error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_certificate (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LinliKiosk *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr (LinliInsuredCertificate) certificate
+      = linli_platform_get_insured_certificate_finish (LINLI_PLATFORM (source), result, &error);
+  LinliDevice *printer = find_printer (self);
+  GCancellable *cancellable;
+  gboolean escpos;
+  g_autoptr (GBytes) document = NULL;
+
+  if (certificate == NULL)
+    {
+      /* The platform's message is written for residents. */
+      g_task_return_error (task, error);
+      return;
+    }
+  escpos
+      = g_str_equal (linli_config_get_string (self->config, "devices", "printer-format"), "escpos");
+  document = render_certificate (self, certificate, escpos, &error);
+  if (document == NULL)
+    {
+      g_warning ("rendering the insured-status certificate: %s", error->message);
+      g_clear_error (&error);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               _ ("The certificate could not be prepared. Staff at the service "
+                                  "desk can print it for you."));
+      return;
+    }
+  /* The title is in CUPS's logs: never the resident's name. (The
+   * cancellable is read before the task is handed over: the order in which
+   * arguments are evaluated is not defined.) */
+  cancellable = g_task_get_cancellable (task);
+  linli_printer_print_async (LINLI_PRINTER (printer), document,
+                             escpos ? LINLI_PRINTER_FORMAT_RAW : LINLI_PRINTER_FORMAT_PDF,
+                             "Linli insured-status certificate", cancellable,
+                             on_certificate_printed, g_steal_pointer (&task));
+}
+
+/**
+ * linli_kiosk_print_certificate_async:
+ *
+ * Fetches the session resident's insured-status certificate from the
+ * platform, renders it and prints it, and finishes when the printer has
+ * printed it (or with an error whose message is fit for the resident).
+ */
+void
+linli_kiosk_print_certificate_async (LinliKiosk *self,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  LinliPlatform *platform = linli_platform_link_get_platform (self->platform_link);
+
+  g_task_set_source_tag (task, linli_kiosk_print_certificate_async);
+  if (self->identity == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                               _ ("Please place your ID card on the reader first."));
+      return;
+    }
+  if (platform == NULL || self->resident == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                               _ ("Your records cannot be reached from this kiosk right now. "
+                                  "Staff at the service desk can print it for you."));
+      return;
+    }
+  if (find_printer (self) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                               _ ("This kiosk has no printer. Staff at the service desk can print "
+                                  "it for you."));
+      return;
+    }
+  linli_platform_get_insured_certificate_async (platform, self->resident->resident_ref, cancellable,
+                                                on_certificate, g_steal_pointer (&task));
+}
+
+gboolean
+linli_kiosk_print_certificate_finish (LinliKiosk *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -24,6 +24,13 @@ GListModel *linli_kiosk_get_category_items (LinliKiosk *self, const char *catego
 LinliServiceTile *linli_kiosk_find_tile (LinliKiosk *self, const char *code);
 void linli_kiosk_start_platform (LinliKiosk *self);
 gboolean linli_kiosk_get_platform_available (LinliKiosk *self);
+void linli_kiosk_print_certificate_async (LinliKiosk *self,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+gboolean linli_kiosk_print_certificate_finish (LinliKiosk *self,
+                                               GAsyncResult *result,
+                                               GError **error);
 
 const char *linli_kiosk_get_language (LinliKiosk *self);
 void linli_kiosk_set_language (LinliKiosk *self, const char *language);

@@ -22,7 +22,9 @@ struct _LinliServicePage
   GtkLabel *notice;
   GtkLabel *advice;
   GtkButton *back;
+  GtkButton *print;
   LinliKiosk *kiosk;
+  GCancellable *printing; /* while a certificate is printing */
 };
 
 G_DEFINE_FINAL_TYPE (LinliServicePage, linli_service_page, LINLI_TYPE_PAGE)
@@ -32,9 +34,51 @@ linli_service_page_dispose (GObject *object)
 {
   LinliServicePage *self = LINLI_SERVICE_PAGE (object);
 
+  g_cancellable_cancel (self->printing);
+  g_clear_object (&self->printing);
   gtk_widget_dispose_template (GTK_WIDGET (object), LINLI_TYPE_SERVICE_PAGE);
   g_clear_object (&self->kiosk);
   G_OBJECT_CLASS (linli_service_page_parent_class)->dispose (object);
+}
+
+static void
+on_certificate_printed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (LinliServicePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean printed = linli_kiosk_print_certificate_finish (LINLI_KIOSK (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->printing);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->print), TRUE);
+  if (printed)
+    {
+      gtk_label_set_label (self->notice, _ ("Printing has finished. Please take your "
+                                            "certificate from the printer."));
+      linli_kiosk_speak (self->kiosk, gtk_label_get_text (self->notice),
+                         LINLI_VOICE_PRIORITY_SCREEN);
+    }
+  else
+    {
+      gtk_label_set_label (self->notice, error->message);
+      linli_kiosk_speak (self->kiosk, error->message, LINLI_VOICE_PRIORITY_ALERT);
+    }
+}
+
+/* Printing takes seconds: the resident is told at once that it started. */
+static void
+on_print_clicked (LinliServicePage *self)
+{
+  if (self->printing != NULL)
+    return;
+  self->printing = g_cancellable_new ();
+  gtk_widget_set_sensitive (GTK_WIDGET (self->print), FALSE);
+  gtk_label_set_label (self->notice, _ ("Printing, please wait…"));
+  linli_kiosk_speak (self->kiosk, gtk_label_get_text (self->notice), LINLI_VOICE_PRIORITY_SCREEN);
+  linli_kiosk_user_activity (self->kiosk);
+  linli_kiosk_print_certificate_async (self->kiosk, self->printing, on_certificate_printed,
+                                       g_object_ref (self));
 }
 
 static void
@@ -50,6 +94,8 @@ linli_service_page_class_init (LinliServicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, items);
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, notice);
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, back);
+  gtk_widget_class_bind_template_child (widget_class, LinliServicePage, print);
+  gtk_widget_class_bind_template_callback (widget_class, on_print_clicked);
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, advice);
 }
 
@@ -77,7 +123,11 @@ announce (LinliServicePage *self, guint n_items)
     }
   else
     text = g_strjoin (_ ("; "), gtk_label_get_text (self->title), gtk_label_get_text (self->detail),
-                      gtk_label_get_text (self->notice), gtk_label_get_text (self->advice), NULL);
+                      gtk_label_get_text (self->notice),
+                      gtk_widget_get_visible (GTK_WIDGET (self->advice))
+                          ? gtk_label_get_text (self->advice)
+                          : NULL,
+                      NULL);
 
   linli_page_set_announcement (LINLI_PAGE (self), text);
 }
@@ -165,7 +215,23 @@ linli_service_page_set_tile (LinliServicePage *self, LinliServiceTile *tile)
       return;
     }
 
-  if (flow == LINLI_SERVICE_FLOW_ITEM)
+  /* A new screen forgets a print under way on the last one. */
+  g_cancellable_cancel (self->printing);
+  g_clear_object (&self->printing);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->print), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->print),
+                          flow == LINLI_SERVICE_FLOW_ITEM
+                              && g_strcmp0 (linli_service_tile_get_item_flow (tile), "certificate")
+                                     == 0);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->print)))
+    {
+      gtk_label_set_label (self->notice,
+                           linli_kiosk_get_identity (self->kiosk) != NULL
+                               ? _ ("Choose Print to print your certificate.")
+                               : _ ("Please place your ID card on the reader, then choose Print."));
+      gtk_widget_set_visible (GTK_WIDGET (self->advice), FALSE);
+    }
+  else if (flow == LINLI_SERVICE_FLOW_ITEM)
     gtk_label_set_label (self->notice,
                          _ ("This kiosk cannot do this service yet. Staff at the service desk "
                             "can do it for you."));

@@ -167,3 +167,24 @@ def stop():
         fail("the kiosk did not stop on SIGTERM")
     if code != 0:
         fail(f"the kiosk exited with {code} on SIGTERM")
+
+
+def platform_catalog():
+    """GET /catalog from the simulated platform of tests/rigs/platform-rig.sh,
+    over mutual TLS, so tests follow the simulator's seed."""
+    import http.client
+    import json
+    import ssl
+    import urllib.parse
+
+    url = urllib.parse.urlsplit(os.environ["LINLI_PLATFORM_URL"])
+    context = ssl.create_default_context(cafile=os.environ["LINLI_PLATFORM_CA"])
+    context.load_cert_chain(os.environ["LINLI_PLATFORM_CERT"], os.environ["LINLI_PLATFORM_KEY"])
+    connection = http.client.HTTPSConnection(url.hostname, url.port, context=context, timeout=10)
+    connection.request("GET", url.path + "/catalog",
+                       headers={"X-Linli-Kiosk-Id": os.environ["LINLI_PLATFORM_KIOSK_ID"],
+                                "Accept": "application/json"})
+    response = connection.getresponse()
+    if response.status != 200:
+        fail(f"GET /catalog answered {response.status}")
+    return json.loads(response.read())
