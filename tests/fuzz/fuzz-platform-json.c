@@ -23,40 +23,13 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-typedef gpointer (*ParseFunc) (JsonNode *node, GError **error);
+#include "../services/platform-parsers.h"
 
-static const struct
-{
-  char tag;
-  ParseFunc parse;
-  GDestroyNotify free_func;
-} parsers[] = {
-  { 'C', (ParseFunc) linli_catalog_new_from_json, (GDestroyNotify) linli_catalog_unref },
-  { 'I', (ParseFunc) linli_catalog_item_new_from_json, (GDestroyNotify) linli_catalog_item_unref },
-  { 'R', (ParseFunc) linli_resident_new_from_json, (GDestroyNotify) linli_resident_unref },
-  { 'S', (ParseFunc) linli_contribution_record_new_from_json,
-    (GDestroyNotify) linli_contribution_record_unref },
-  { 'Q', (ParseFunc) linli_insured_certificate_new_from_json,
-    (GDestroyNotify) linli_insured_certificate_unref },
-  { 'P', (ParseFunc) linli_pension_certification_new_from_json,
-    (GDestroyNotify) linli_pension_certification_unref },
-  { 'M', (ParseFunc) linli_medical_insurance_account_new_from_json,
-    (GDestroyNotify) linli_medical_insurance_account_unref },
-  { 'D', (ParseFunc) linli_contribution_due_new_from_json,
-    (GDestroyNotify) linli_contribution_due_unref },
-  { 'U', (ParseFunc) linli_utility_bills_new_from_json,
-    (GDestroyNotify) linli_utility_bills_unref },
-  { 'O', (ParseFunc) linli_payment_order_new_from_json,
-    (GDestroyNotify) linli_payment_order_unref },
-  { 'A', (ParseFunc) linli_application_new_from_json, (GDestroyNotify) linli_application_unref },
-  { 'L', (ParseFunc) linli_application_list_new_from_json,
-    (GDestroyNotify) linli_application_list_unref },
-  { 'V', (ParseFunc) linli_evaluation_new_from_json, (GDestroyNotify) linli_evaluation_unref },
-  { 'H', (ParseFunc) linli_heartbeat_ack_new_from_json,
-    (GDestroyNotify) linli_heartbeat_ack_unref },
-  { 'E', NULL, NULL },
-  { 'K', NULL, NULL },
-};
+/* The two inputs that are not a model: an error body and the catalog
+ * cache's file, after the models in the modulo fallback below. */
+#define TAG_ERROR 'E'
+#define TAG_CACHE 'K'
+#define N_TARGETS (G_N_ELEMENTS (platform_parsers) + 2)
 
 static void
 check_invalid (const GError *error)
@@ -113,16 +86,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (size == 0)
     return 0;
-  for (guint i = 0; i < G_N_ELEMENTS (parsers); i++)
-    if (parsers[i].tag == (char) data[0])
+  for (guint i = 0; i < G_N_ELEMENTS (platform_parsers); i++)
+    if (platform_parsers[i].tag == (char) data[0])
       index = i + 1;
-  index = index > 0 ? index - 1 : data[0] % G_N_ELEMENTS (parsers);
+  if (data[0] == TAG_ERROR)
+    index = G_N_ELEMENTS (platform_parsers) + 1;
+  else if (data[0] == TAG_CACHE)
+    index = G_N_ELEMENTS (platform_parsers) + 2;
+  index = index > 0 ? index - 1 : data[0] % N_TARGETS;
   body = (const char *) data + 1;
   length = size - 1;
 
-  if (parsers[index].tag == 'E')
+  if (index == G_N_ELEMENTS (platform_parsers))
     fuzz_error (body, length);
-  else if (parsers[index].tag == 'K')
+  else if (index == G_N_ELEMENTS (platform_parsers) + 1)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (LinliCatalog) catalog = linli_catalog_cache_parse (body, length, &error);
@@ -143,13 +120,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
           check_invalid (error);
           return 0;
         }
-      model = parsers[index].parse (node, &error);
+      model = platform_parsers[index].parse (node, &error);
       if (model == NULL)
         check_invalid (error);
       else
         {
           g_assert_null (error);
-          parsers[index].free_func (model);
+          platform_parsers[index].free_func (model);
         }
       linli_json_node_wipe (node);
     }

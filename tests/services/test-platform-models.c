@@ -19,38 +19,7 @@
 #include "linli-build-config.h"
 #include "linli-platform.h"
 
-typedef gpointer (*ParseFunc) (JsonNode *node, GError **error);
-
-static const struct
-{
-  char tag;
-  ParseFunc parse;
-  GDestroyNotify free_func;
-} parsers[] = {
-  { 'C', (ParseFunc) linli_catalog_new_from_json, (GDestroyNotify) linli_catalog_unref },
-  { 'I', (ParseFunc) linli_catalog_item_new_from_json, (GDestroyNotify) linli_catalog_item_unref },
-  { 'R', (ParseFunc) linli_resident_new_from_json, (GDestroyNotify) linli_resident_unref },
-  { 'S', (ParseFunc) linli_contribution_record_new_from_json,
-    (GDestroyNotify) linli_contribution_record_unref },
-  { 'Q', (ParseFunc) linli_insured_certificate_new_from_json,
-    (GDestroyNotify) linli_insured_certificate_unref },
-  { 'P', (ParseFunc) linli_pension_certification_new_from_json,
-    (GDestroyNotify) linli_pension_certification_unref },
-  { 'M', (ParseFunc) linli_medical_insurance_account_new_from_json,
-    (GDestroyNotify) linli_medical_insurance_account_unref },
-  { 'D', (ParseFunc) linli_contribution_due_new_from_json,
-    (GDestroyNotify) linli_contribution_due_unref },
-  { 'U', (ParseFunc) linli_utility_bills_new_from_json,
-    (GDestroyNotify) linli_utility_bills_unref },
-  { 'O', (ParseFunc) linli_payment_order_new_from_json,
-    (GDestroyNotify) linli_payment_order_unref },
-  { 'A', (ParseFunc) linli_application_new_from_json, (GDestroyNotify) linli_application_unref },
-  { 'L', (ParseFunc) linli_application_list_new_from_json,
-    (GDestroyNotify) linli_application_list_unref },
-  { 'V', (ParseFunc) linli_evaluation_new_from_json, (GDestroyNotify) linli_evaluation_unref },
-  { 'H', (ParseFunc) linli_heartbeat_ack_new_from_json,
-    (GDestroyNotify) linli_heartbeat_ack_unref },
-};
+#include "platform-parsers.h"
 
 static char *
 corpus_dir (void)
@@ -85,14 +54,14 @@ parse_seed (const char *name, GDestroyNotify *free_func, GError **error)
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
 
-  for (guint i = 0; i < G_N_ELEMENTS (parsers); i++)
-    if (parsers[i].tag == tag)
+  for (guint i = 0; i < G_N_ELEMENTS (platform_parsers); i++)
+    if (platform_parsers[i].tag == tag)
       {
         node = linli_json_parse (data, length, 0, error);
         if (node == NULL)
           return NULL;
-        *free_func = parsers[i].free_func;
-        return parsers[i].parse (node, error);
+        *free_func = platform_parsers[i].free_func;
+        return platform_parsers[i].parse (node, error);
       }
   g_assert_not_reached ();
 }
