@@ -370,7 +370,9 @@ test_idle_poll (void)
   start = g_get_monotonic_time ();
   linli_printer_set_poll_interval (LINLI_PRINTER (printer), 1);
   timeout_id = g_timeout_add_seconds (5, flag_timeout, &timed_out);
-  while (!changed && !timed_out)
+  /* The paper is published from the probe's worker and the state when
+   * the probe's task returns: wait for both, they arrive separately. */
+  while (!(changed && linli_device_get_state (printer) == LINLI_DEVICE_STATE_FAULT) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (timeout_id);
