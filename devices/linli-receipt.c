@@ -959,3 +959,139 @@ linli_receipt_render_raster (LinliReceipt *self, int width_px, GError **error)
     }
   return a1;
 }
+
+const char *
+linli_receipt_get (LinliReceipt *self, const char *key)
+{
+  g_return_val_if_fail (LINLI_IS_RECEIPT (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  return g_hash_table_lookup (self->values, key);
+}
+
+void
+linli_receipt_wipe_text (char *text)
+{
+  wipe_free (text);
+}
+
+static void
+append_line (GString *out, const char *line)
+{
+  g_string_append (out, line);
+  g_string_append_c (out, '\n');
+}
+
+char *
+linli_receipt_render_text (LinliReceipt *self, GError **error)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  g_return_val_if_fail (LINLI_IS_RECEIPT (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  for (guint i = 0; i < self->blocks->len; i++)
+    {
+      Block *block = g_ptr_array_index (self->blocks, i);
+      g_autoptr (GError) local_error = NULL;
+      g_autofree char *text = NULL;
+
+      if (block->text != NULL)
+        {
+          text = expand (self, block->text, block->optional, &local_error);
+          if (text == NULL)
+            {
+              if (local_error != NULL)
+                {
+                  explicit_bzero (out->str, out->len);
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return NULL;
+                }
+              continue;
+            }
+        }
+      switch (block->kind)
+        {
+        case BLOCK_FIELD:
+          {
+            g_autofree char *label = expand (self, block->label, block->optional, NULL);
+
+            if (label == NULL)
+              break;
+            g_string_append_printf (out, "%s：%s\n", label, text);
+            break;
+          }
+        case BLOCK_TABLE:
+          {
+            g_auto (GStrv) rows = g_strsplit (text, "\n", -1);
+
+            for (guint r = 0; rows[r] != NULL; r++)
+              {
+                g_auto (GStrv) cells = g_strsplit (rows[r], "\t", -1);
+                g_autofree char *row = NULL;
+
+                for (guint c = 0; cells[c] != NULL; c++)
+                  g_strstrip (cells[c]);
+                row = g_strjoinv ("  ", cells);
+                if (*row != '\0')
+                  append_line (out, row);
+                explicit_bzero (rows[r], strlen (rows[r]));
+              }
+            break;
+          }
+        case BLOCK_RULE:
+          append_line (out, "----------------");
+          break;
+        case BLOCK_SPACE:
+          append_line (out, "");
+          break;
+        case BLOCK_QR:
+          break;
+        case BLOCK_TITLE:
+        case BLOCK_HEADING:
+        case BLOCK_TEXT:
+        case BLOCK_CENTER:
+        case BLOCK_BIG:
+        default:
+          append_line (out, text);
+          break;
+        }
+      if (text != NULL)
+        explicit_bzero (text, strlen (text));
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+GBytes *
+linli_receipt_qr_pixels (const char *text, int module_px, int *size_px, GError **error)
+{
+  QRcode *qr;
+  int modules, side;
+  guint8 *pixels;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (module_px > 0 && module_px <= 64, NULL);
+  g_return_val_if_fail (size_px != NULL, NULL);
+
+  qr = QRcode_encodeData ((int) strlen (text), (const unsigned char *) text, 0, QR_ECLEVEL_M);
+  if (qr == NULL)
+    {
+      g_set_error (error, LINLI_RECEIPT_ERROR, LINLI_RECEIPT_ERROR_INVALID,
+                   "the text does not fit in a QR code (%zu bytes)", strlen (text));
+      return NULL;
+    }
+  modules = qr->width + 8;
+  side = modules * module_px;
+  pixels = g_malloc ((gsize) side * (gsize) side * 3);
+  memset (pixels, 0xff, (gsize) side * (gsize) side * 3);
+  for (int row = 0; row < qr->width; row++)
+    for (int col = 0; col < qr->width; col++)
+      if (qr->data[row * qr->width + col] & 1)
+        for (int y = 0; y < module_px; y++)
+          memset (pixels
+                      + (((gsize) (row + 4) * module_px + y) * side + (gsize) (col + 4) * module_px)
+                            * 3,
+                  0, (gsize) module_px * 3);
+  QRcode_free (qr);
+  *size_px = side;
+  return g_bytes_new_take (pixels, (gsize) side * (gsize) side * 3);
+}

@@ -71,6 +71,23 @@ GBytes *linli_receipt_render_pdf (LinliReceipt *self, GError **error);
  * 72 mm print width at 203 dpi; a set bit is ink), as tall as the content. */
 cairo_surface_t *linli_receipt_render_raster (LinliReceipt *self, int width_px, GError **error);
 
+/* The value of field @key, or NULL when unset. */
+const char *linli_receipt_get (LinliReceipt *self, const char *key);
+
+/* The receipt as plain text, one line per line of print (tables with their
+ * cells separated by two spaces, QR codes left out): what a resident's phone
+ * shows after scanning the receipt offered on screen when the printer
+ * cannot print. Free it with linli_receipt_wipe_text(). */
+char *linli_receipt_render_text (LinliReceipt *self, GError **error);
+
+/* Zeroes and frees text from linli_receipt_render_text(). */
+void linli_receipt_wipe_text (char *text);
+
+/* @text as a QR code (error correction M) in RGB pixels, 3 bytes each and
+ * rows without padding: @module_px pixels per module and a quiet zone of
+ * four modules. *@size_px is the side of the square. */
+GBytes *linli_receipt_qr_pixels (const char *text, int module_px, int *size_px, GError **error);
+
 /* TRUE when @text holds something that looks like a full ID number: a run of
  * exactly 17 digits and a digit or X, not part of a longer run of digits. */
 gboolean linli_receipt_text_has_id_number (const char *text);

@@ -5,6 +5,7 @@
 
 #include "linli-config.h"
 #include "linli-identity.h"
+#include "linli-printout.h"
 #include "linli-session.h"
 #include "linli-service-tile.h"
 #include "linli-voice.h"
@@ -24,13 +25,19 @@ GListModel *linli_kiosk_get_category_items (LinliKiosk *self, const char *catego
 LinliServiceTile *linli_kiosk_find_tile (LinliKiosk *self, const char *code);
 void linli_kiosk_start_platform (LinliKiosk *self);
 gboolean linli_kiosk_get_platform_available (LinliKiosk *self);
-void linli_kiosk_print_certificate_async (LinliKiosk *self,
-                                          GCancellable *cancellable,
-                                          GAsyncReadyCallback callback,
-                                          gpointer user_data);
-gboolean linli_kiosk_print_certificate_finish (LinliKiosk *self,
-                                               GAsyncResult *result,
-                                               GError **error);
+/* The journeys that end in a printout (linli-kiosk-journeys.c). */
+void linli_kiosk_query_async (LinliKiosk *self,
+                              const char *item_code,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
+LinliPrintout *linli_kiosk_query_finish (LinliKiosk *self, GAsyncResult *result, GError **error);
+void linli_kiosk_print_async (LinliKiosk *self,
+                              LinliPrintout *printout,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
+gboolean linli_kiosk_print_finish (LinliKiosk *self, GAsyncResult *result, GError **error);
 
 const char *linli_kiosk_get_language (LinliKiosk *self);
 void linli_kiosk_set_language (LinliKiosk *self, const char *language);

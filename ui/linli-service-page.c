@@ -11,6 +11,7 @@
 #include "linli-service-page.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _LinliServicePage
 {
@@ -23,30 +24,113 @@ struct _LinliServicePage
   GtkLabel *advice;
   GtkButton *back;
   GtkButton *print;
+  GtkScrolledWindow *result_scroll;
+  GtkGrid *result;
+  GtkBox *qr_box;
+  GtkPicture *qr;
   LinliKiosk *kiosk;
-  GCancellable *printing; /* while a certificate is printing */
+  char *item_code;         /* the item whose result this screen shows, or NULL */
+  gboolean waiting_card;   /* the item runs as soon as a card is read */
+  LinliPrintout *printout; /* the result shown; personal, dropped with the screen */
+  GCancellable *querying;  /* while the result is fetched */
+  GCancellable *printing;  /* while it is printing */
 };
 
 G_DEFINE_FINAL_TYPE (LinliServicePage, linli_service_page, LINLI_TYPE_PAGE)
+
+static void forget_result (LinliServicePage *self);
 
 static void
 linli_service_page_dispose (GObject *object)
 {
   LinliServicePage *self = LINLI_SERVICE_PAGE (object);
 
-  g_cancellable_cancel (self->printing);
-  g_clear_object (&self->printing);
+  if (self->kiosk != NULL)
+    g_signal_handlers_disconnect_by_data (self->kiosk, self);
+  forget_result (self);
+  g_clear_pointer (&self->item_code, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), LINLI_TYPE_SERVICE_PAGE);
   g_clear_object (&self->kiosk);
   G_OBJECT_CLASS (linli_service_page_parent_class)->dispose (object);
 }
 
+/* Everything of the last result goes: the screen is reused for the next
+ * item and the next resident. */
 static void
-on_certificate_printed (GObject *source, GAsyncResult *result, gpointer user_data)
+forget_result (LinliServicePage *self)
+{
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->querying);
+  g_clear_object (&self->querying);
+  g_cancellable_cancel (self->printing);
+  g_clear_object (&self->printing);
+  g_clear_object (&self->printout);
+  self->waiting_card = FALSE;
+  if (self->result == NULL)
+    return;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->result))) != NULL)
+    gtk_grid_remove (self->result, child);
+  gtk_picture_set_paintable (self->qr, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_scroll), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->qr_box), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->print), FALSE);
+}
+
+/* Says @text and makes it what "repeat" says again. */
+static void
+say (LinliServicePage *self, const char *text, LinliVoicePriority priority)
+{
+  linli_page_set_announcement (LINLI_PAGE (self), text);
+  linli_kiosk_speak (self->kiosk, text, priority);
+}
+
+static void
+show_notice (LinliServicePage *self, const char *text, gboolean advice)
+{
+  gtk_label_set_label (self->notice, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->advice), advice);
+}
+
+/* The receipt, offered as a QR code when it cannot be printed. Drawn at
+ * whole pixels per module, at most about 280 px across so the screen's
+ * buttons stay in view; a phone reads it from a hand's length. */
+static void
+show_qr (LinliServicePage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) pixels = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  int size = 0, module;
+
+  pixels = linli_printout_render_qr (self->printout, 1, &size, &error);
+  if (pixels == NULL)
+    {
+      g_warning ("receipt QR code: %s", error->message);
+      return;
+    }
+  module = MAX (2, 280 / size);
+  g_clear_pointer (&pixels, g_bytes_unref);
+  pixels = linli_printout_render_qr (self->printout, module, &size, &error);
+  if (pixels == NULL)
+    {
+      g_warning ("receipt QR code: %s", error->message);
+      return;
+    }
+  texture = gdk_memory_texture_new (size, size, GDK_MEMORY_R8G8B8, pixels, (gsize) size * 3);
+  gtk_picture_set_paintable (self->qr, GDK_PAINTABLE (texture));
+  /* The code takes the place of the lines: it holds them. */
+  gtk_widget_set_visible (GTK_WIDGET (self->result_scroll), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->qr_box), TRUE);
+}
+
+static void
+on_printed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (LinliServicePage) self = user_data;
   g_autoptr (GError) error = NULL;
-  gboolean printed = linli_kiosk_print_certificate_finish (LINLI_KIOSK (source), result, &error);
+  gboolean printed = linli_kiosk_print_finish (LINLI_KIOSK (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -54,15 +138,15 @@ on_certificate_printed (GObject *source, GAsyncResult *result, gpointer user_dat
   gtk_widget_set_sensitive (GTK_WIDGET (self->print), TRUE);
   if (printed)
     {
-      gtk_label_set_label (self->notice, _ ("Printing has finished. Please take your "
-                                            "certificate from the printer."));
-      linli_kiosk_speak (self->kiosk, gtk_label_get_text (self->notice),
-                         LINLI_VOICE_PRIORITY_SCREEN);
+      show_notice (self, _ ("Printing has finished. Please take your receipt from the printer."),
+                   FALSE);
+      say (self, gtk_label_get_text (self->notice), LINLI_VOICE_PRIORITY_SCREEN);
     }
   else
     {
-      gtk_label_set_label (self->notice, error->message);
-      linli_kiosk_speak (self->kiosk, error->message, LINLI_VOICE_PRIORITY_ALERT);
+      show_notice (self, error->message, FALSE);
+      show_qr (self);
+      say (self, error->message, LINLI_VOICE_PRIORITY_ALERT);
     }
 }
 
@@ -70,15 +154,107 @@ on_certificate_printed (GObject *source, GAsyncResult *result, gpointer user_dat
 static void
 on_print_clicked (LinliServicePage *self)
 {
-  if (self->printing != NULL)
+  if (self->printing != NULL || self->printout == NULL)
     return;
   self->printing = g_cancellable_new ();
   gtk_widget_set_sensitive (GTK_WIDGET (self->print), FALSE);
-  gtk_label_set_label (self->notice, _ ("Printing, please wait…"));
+  show_notice (self, _ ("Printing, please wait…"), FALSE);
   linli_kiosk_speak (self->kiosk, gtk_label_get_text (self->notice), LINLI_VOICE_PRIORITY_SCREEN);
   linli_kiosk_user_activity (self->kiosk);
-  linli_kiosk_print_certificate_async (self->kiosk, self->printing, on_certificate_printed,
-                                       g_object_ref (self));
+  linli_kiosk_print_async (self->kiosk, self->printout, self->printing, on_printed,
+                           g_object_ref (self));
+}
+
+static void
+show_printout (LinliServicePage *self)
+{
+  guint n = linli_printout_get_n_lines (self->printout);
+  const char *note = linli_printout_get_note (self->printout);
+  g_autofree char *spoken = linli_printout_get_spoken (self->printout);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *label, *value, *line_spoken;
+      GtkWidget *name, *data;
+
+      linli_printout_get_line (self->printout, i, &label, &value, &line_spoken);
+      name = gtk_label_new (label);
+      data = gtk_label_new (value);
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_label_set_xalign (GTK_LABEL (data), 1);
+      /* Values are short (amounts, statuses) and never broken; long labels
+       * (an application's title) wrap instead. */
+      gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+      gtk_label_set_width_chars (GTK_LABEL (name), 10);
+      gtk_label_set_max_width_chars (GTK_LABEL (name), 18);
+      gtk_label_set_wrap (GTK_LABEL (data), TRUE);
+      gtk_label_set_width_chars (GTK_LABEL (data), 8);
+      gtk_label_set_max_width_chars (GTK_LABEL (data), 18);
+      gtk_widget_add_css_class (name, "result-label");
+      gtk_widget_add_css_class (data, "result-value");
+      gtk_grid_attach (self->result, name, 0, (int) i, 1, 1);
+      gtk_grid_attach (self->result, data, 1, (int) i, 1, 1);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->result_scroll), n > 0);
+  show_notice (self, note != NULL ? note : "", FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice), note != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->print), linli_printout_get_printable (self->printout));
+  say (self, spoken, LINLI_VOICE_PRIORITY_SCREEN);
+  explicit_bzero (spoken, strlen (spoken));
+}
+
+static void
+on_query_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (LinliServicePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LinliPrintout) printout
+      = linli_kiosk_query_finish (LINLI_KIOSK (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->querying);
+  if (printout == NULL)
+    {
+      show_notice (self, error->message, TRUE);
+      say (self, error->message, LINLI_VOICE_PRIORITY_ALERT);
+      return;
+    }
+  self->printout = g_steal_pointer (&printout);
+  show_printout (self);
+}
+
+/* Runs the item for the resident on the reader, or asks for the card and
+ * runs it when the card has been read. */
+static void
+run_item (LinliServicePage *self, gboolean speak)
+{
+  forget_result (self);
+  if (linli_kiosk_get_identity (self->kiosk) == NULL)
+    {
+      self->waiting_card = TRUE;
+      show_notice (self, _ ("Please place your ID card on the reader."), FALSE);
+      if (speak)
+        say (self, gtk_label_get_text (self->notice), LINLI_VOICE_PRIORITY_SCREEN);
+      return;
+    }
+  self->querying = g_cancellable_new ();
+  show_notice (self, _ ("Looking this up, please wait…"), FALSE);
+  if (speak)
+    say (self, gtk_label_get_text (self->notice), LINLI_VOICE_PRIORITY_SCREEN);
+  linli_kiosk_query_async (self->kiosk, self->item_code, self->querying, on_query_done,
+                           g_object_ref (self));
+}
+
+static void
+on_identity_changed (LinliServicePage *self)
+{
+  if (self->waiting_card && linli_kiosk_get_identity (self->kiosk) != NULL
+      && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    run_item (self, TRUE);
+  else if (linli_kiosk_get_identity (self->kiosk) == NULL && self->printout != NULL)
+    /* The card went: so does what it showed. */
+    forget_result (self);
 }
 
 static void
@@ -95,6 +271,10 @@ linli_service_page_class_init (LinliServicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, notice);
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, back);
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, print);
+  gtk_widget_class_bind_template_child (widget_class, LinliServicePage, result_scroll);
+  gtk_widget_class_bind_template_child (widget_class, LinliServicePage, result);
+  gtk_widget_class_bind_template_child (widget_class, LinliServicePage, qr_box);
+  gtk_widget_class_bind_template_child (widget_class, LinliServicePage, qr);
   gtk_widget_class_bind_template_callback (widget_class, on_print_clicked);
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, advice);
 }
@@ -168,12 +348,34 @@ fill_items (LinliServicePage *self, GListModel *items)
   return n;
 }
 
+/* The flows whose result this screen shows and prints. */
+static gboolean
+item_shows_result (LinliServiceTile *tile)
+{
+  const char *flow = linli_service_tile_get_item_flow (tile);
+
+  return g_strcmp0 (flow, "certificate") == 0 || g_strcmp0 (flow, "info") == 0
+         || g_strcmp0 (flow, "status") == 0;
+}
+
+/* The screen is read as: title, what the item is, then what happens now. */
+static void
+announce_with_notice (LinliServicePage *self)
+{
+  g_autofree char *text
+      = g_strjoin (_ ("; "), gtk_label_get_text (self->title), gtk_label_get_text (self->detail),
+                   gtk_label_get_text (self->notice), NULL);
+
+  linli_page_set_announcement (LINLI_PAGE (self), text);
+}
+
 LinliServicePage *
 linli_service_page_new (LinliKiosk *kiosk)
 {
   LinliServicePage *self = g_object_new (LINLI_TYPE_SERVICE_PAGE, NULL);
 
   self->kiosk = g_object_ref (kiosk);
+  g_signal_connect_swapped (kiosk, "notify::identity", G_CALLBACK (on_identity_changed), self);
   return self;
 }
 
@@ -188,6 +390,9 @@ linli_service_page_set_tile (LinliServicePage *self, LinliServiceTile *tile)
   g_return_if_fail (LINLI_IS_SERVICE_PAGE (self));
   g_return_if_fail (LINLI_IS_SERVICE_TILE (tile));
 
+  /* A new screen forgets the result and any print of the last one. */
+  forget_result (self);
+  g_clear_pointer (&self->item_code, g_free);
   language = linli_kiosk_get_language (self->kiosk);
   gtk_label_set_label (self->title, linli_service_tile_get_title (tile, language));
   gtk_label_set_label (self->detail, linli_service_tile_get_detail (tile, language));
@@ -215,23 +420,15 @@ linli_service_page_set_tile (LinliServicePage *self, LinliServiceTile *tile)
       return;
     }
 
-  /* A new screen forgets a print under way on the last one. */
-  g_cancellable_cancel (self->printing);
-  g_clear_object (&self->printing);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->print), TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->print),
-                          flow == LINLI_SERVICE_FLOW_ITEM
-                              && g_strcmp0 (linli_service_tile_get_item_flow (tile), "certificate")
-                                     == 0);
-  if (gtk_widget_get_visible (GTK_WIDGET (self->print)))
+  if (flow == LINLI_SERVICE_FLOW_ITEM && item_shows_result (tile))
     {
-      gtk_label_set_label (self->notice,
-                           linli_kiosk_get_identity (self->kiosk) != NULL
-                               ? _ ("Choose Print to print your certificate.")
-                               : _ ("Please place your ID card on the reader, then choose Print."));
+      self->item_code = g_strdup (linli_service_tile_get_code (tile));
       gtk_widget_set_visible (GTK_WIDGET (self->advice), FALSE);
+      run_item (self, FALSE);
+      announce_with_notice (self);
+      return;
     }
-  else if (flow == LINLI_SERVICE_FLOW_ITEM)
+  if (flow == LINLI_SERVICE_FLOW_ITEM)
     gtk_label_set_label (self->notice,
                          _ ("This kiosk cannot do this service yet. Staff at the service desk "
                             "can do it for you."));

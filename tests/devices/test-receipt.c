@@ -296,6 +296,73 @@ test_qr (void)
   g_unlink (path);
 }
 
+/* The receipt offered on screen when the printer cannot print: its text in
+ * a QR code that a phone reads back whole. */
+static void
+test_text_qr (void)
+{
+  const ReceiptSample *sample = &receipt_samples[0];
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LinliReceipt) receipt = sample_receipt (sample);
+  g_autoptr (GBytes) pixels = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *ppm = NULL;
+  char *text;
+  int size = 0, fd;
+
+  text = linli_receipt_render_text (receipt, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; sample->fields[i].key != NULL; i++)
+    {
+      const char *value = sample->fields[i].value;
+
+      /* Every printed value is in the text, except the QR's own payload. */
+      if (g_str_equal (sample->fields[i].key, "qr") || strchr (value, '\n') != NULL)
+        continue;
+      g_assert_nonnull (strstr (text, value));
+    }
+  g_assert_null (strstr (text, "{"));
+  g_assert_false (linli_receipt_text_has_id_number (text));
+  g_assert_cmpstr (linli_receipt_get (receipt, "item"), !=, NULL);
+
+  pixels = linli_receipt_qr_pixels (text, 4, &size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (size % 4, ==, 0);
+  g_assert_cmpuint (g_bytes_get_size (pixels), ==, (gsize) size * size * 3);
+  if (tool_missing ("zbarimg"))
+    {
+      linli_receipt_wipe_text (text);
+      return;
+    }
+  ppm = g_strdup_printf ("P6\n%d %d\n255\n", size, size);
+  fd = g_file_open_tmp ("linli-receipt-XXXXXX.ppm", &path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (write (fd, ppm, strlen (ppm)), ==, (ssize_t) strlen (ppm));
+  g_assert_cmpint (write (fd, g_bytes_get_data (pixels, NULL), g_bytes_get_size (pixels)), ==,
+                   (ssize_t) g_bytes_get_size (pixels));
+  close (fd);
+  {
+    const char *argv[] = { "zbarimg", "--quiet", "--raw", path, NULL };
+    out = run (argv);
+  }
+  /* zbarimg ends the payload with one newline of its own. */
+  g_assert_true (g_str_has_suffix (out, "\n"));
+  out[strlen (out) - 1] = '\0';
+  g_assert_cmpstr (out, ==, text);
+  g_unlink (path);
+  linli_receipt_wipe_text (text);
+
+  /* Too much for a QR code: an error, not a crash. */
+  {
+    g_autofree char *huge = g_strnfill (8000, 'A');
+    g_autoptr (GBytes) none = linli_receipt_qr_pixels (huge, 4, &size, &error);
+
+    g_assert_null (none);
+    g_assert_error (error, LINLI_RECEIPT_ERROR, LINLI_RECEIPT_ERROR_INVALID);
+  }
+}
+
 static void
 test_has_id_number (void)
 {
@@ -499,6 +566,7 @@ main (int argc, char **argv)
       g_test_add_data_func (raster, &receipt_samples[i], test_raster);
     }
   g_test_add_func ("/receipt/qr", test_qr);
+  g_test_add_func ("/receipt/text-qr", test_text_qr);
   g_test_add_func ("/receipt/has-id-number", test_has_id_number);
   g_test_add_func ("/receipt/refusals", test_refusals);
   g_test_add_func ("/receipt/bad-templates", test_bad_templates);

@@ -22,7 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kiosklib import (done, expect_label_containing, fail, ok, platform_catalog,  # noqa: E402
+from kiosklib import (done, expect_label, expect_label_containing, fail, ok, platform_catalog,  # noqa: E402
                       press, screen_is, screenshot, start, stop, wait_for, find)
 
 KIOSK, CONFIG, ARTIFACTS = sys.argv[1:4]
@@ -100,12 +100,80 @@ os.remove(output)
 subprocess.run(["cupsdisable", os.environ["CUPS_RIG_QUEUE"]], check=True)
 press("打印")
 expect_label_containing("打印机暂时不能工作", timeout=30)
-expect_label_containing("服务台的工作人员可以为您打印")
-screenshot("certificate-03-printer-stopped")
+expect_label_containing("服务台的工作人员")
+wait_for("the receipt's QR code", lambda: find("image", "您的凭条二维码"))
+time.sleep(0.5)
+shot = screenshot("certificate-03-printer-stopped")
 time.sleep(1)
 if os.path.exists(output) and os.path.getsize(output) > 0:
     fail("a certificate was printed on a stopped queue")
 ok("with the printer stopped the resident is told plainly, and nothing prints")
+
+
+def scan(path):
+    """What a phone reads from the QR code on the screen."""
+    result = subprocess.run(["zbarimg", "--quiet", "--raw", path], capture_output=True, text=True,
+                            check=False)
+    if result.returncode != 0:
+        fail(f"no QR code readable on the screen ({path})")
+    return result.stdout.rstrip("\n")
+
+
+payload = scan(shot)
+if not payload.startswith("https://"):
+    fail(f"the certificate's QR code does not hold its verification address: {payload!r}")
+ok("the screen offers the certificate as a QR code holding its verification address")
+subprocess.run(["cupsenable", os.environ["CUPS_RIG_QUEUE"]], check=True)
+
+# An info item: the medical-insurance balance, shown, spoken and printed.
+balance = next(i for i in catalog["items"]
+               if i["flow"] == "info" and i["receipt_template"] == "medical-balance")
+balance_category = next(c for c in catalog["categories"] if c["code"] == balance["category"])
+press("返回")
+screen_is(f"邻里 · {category['title']['zh']}")
+press("返回首页")
+screen_is("邻里 · 首页")
+press(balance_category["title"]["zh"])
+screen_is(f"邻里 · {balance_category['title']['zh']}")
+press(balance["title"]["zh"])
+screen_is(f"邻里 · {balance['title']['zh']}")
+expect_label("账户余额")
+expect_label_containing(" 元")
+wait_for("the Print button", lambda: find("push button", "打印"))
+screenshot("certificate-04-balance")
+ok("the medical-insurance balance is shown in large text once the item is chosen")
+
+os.path.exists(output) and os.remove(output)
+press("打印")
+expect_label_containing("打印完成", timeout=30)
+for _ in range(50):
+    if os.path.exists(output) and os.path.getsize(output) > 0:
+        break
+    time.sleep(0.1)
+text = subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
+                      check=True).stdout
+for expected in ("医保账户余额", "账户余额", "元", "终端"):
+    if expected not in text:
+        fail(f"'{expected}' is not on the printed receipt: {text!r}")
+if re.search(r"\d{17}[\dX]", text):
+    fail("a full ID number is on the printed receipt")
+ok("the balance receipt came out of the CUPS queue with no full ID number")
+
+# Out of paper this time: the receipt's own text is offered as a QR code.
+os.remove(output)
+subprocess.run(["cupsdisable", os.environ["CUPS_RIG_QUEUE"]], check=True)
+press("打印")
+expect_label_containing("打印机暂时不能工作", timeout=30)
+wait_for("the receipt's QR code", lambda: find("image", "您的凭条二维码"))
+time.sleep(0.5)
+payload = scan(screenshot("certificate-05-balance-qr"))
+for expected in ("医保账户余额", "账户余额"):
+    if expected not in payload:
+        fail(f"'{expected}' is not in the receipt's QR code: {payload!r}")
+if re.search(r"\d{17}[\dX]", payload):
+    fail("a full ID number is in the receipt's QR code")
+ok("with the printer stopped the balance receipt is offered as a QR code holding its text")
+subprocess.run(["cupsenable", os.environ["CUPS_RIG_QUEUE"]], check=True)
 
 stop()
 done()

@@ -55,6 +55,7 @@ def screenshot(name):
     if xwd.returncode == 0:
         subprocess.run(["convert", "xwd:-", path], input=xwd.stdout, check=False)
         print(f"# screenshot {path}", flush=True)
+    return path
 
 
 def wait_for(what, predicate, timeout=10.0):
