@@ -7,7 +7,6 @@
  */
 #define G_LOG_DOMAIN "linli-printout"
 
-
 #include "linli-printout-private.h"
 
 #include <string.h>
