@@ -115,6 +115,7 @@ catalog_item_clear (gpointer data)
   g_clear_pointer (&self->fields, g_ptr_array_unref);
   g_clear_pointer (&self->documents, g_ptr_array_unref);
   g_free (self->receipt_template);
+  g_free (self->utility_type);
 }
 
 LinliCatalogItem *
@@ -353,6 +354,36 @@ parse_category (JsonNode *node, const char *path, GError **error)
   return g_steal_pointer (&category);
 }
 
+static const char *const payable_kinds[] = { "utility_bill", "medical_contribution", NULL };
+static const char *const utility_types[] = { "water", "electricity", "gas", "heating", NULL };
+
+/* CatalogItem.payable: what a payment item pays. */
+static gboolean
+parse_payable (JsonObject *object, const char *path, LinliCatalogItem *item, GError **error)
+{
+  JsonObject *payable = NULL;
+  g_autofree char *where = NULL;
+  int kind, type;
+
+  if (!linli_json_get_object (object, path, "payable", LINLI_JSON_OPTIONAL, &payable, error))
+    return FALSE;
+  if (payable == NULL)
+    return TRUE;
+  where = linli_json_path_member (path, "payable");
+  if (!linli_json_get_enum (payable, where, "kind", LINLI_JSON_REQUIRED, payable_kinds, &kind,
+                            error))
+    return FALSE;
+  item->has_payable = TRUE;
+  item->payable_kind = kind == 0 ? LINLI_PAYABLE_UTILITY_BILL : LINLI_PAYABLE_MEDICAL_CONTRIBUTION;
+  if (item->payable_kind != LINLI_PAYABLE_UTILITY_BILL)
+    return TRUE;
+  if (!linli_json_get_enum (payable, where, "utility_type", LINLI_JSON_REQUIRED, utility_types,
+                            &type, error))
+    return FALSE;
+  item->utility_type = g_strdup (utility_types[type]);
+  return TRUE;
+}
+
 /* *unknown_flow is set (and NULL returned without an error) when the item
  * is valid but uses a flow this kiosk does not have, if @unknown_flow is
  * not NULL; otherwise that is an error. */
@@ -391,7 +422,8 @@ parse_item (JsonNode *node, const char *path, gboolean *unknown_flow, GError **e
       || !linli_json_get_boolean (object, path, "assisted_only", LINLI_JSON_OPTIONAL,
                                   &item->assisted_only, NULL, error)
       || !linli_json_get_boolean (object, path, "requires_identity", LINLI_JSON_OPTIONAL,
-                                  &item->requires_identity, NULL, error))
+                                  &item->requires_identity, NULL, error)
+      || !parse_payable (object, path, item, error))
     return NULL;
 
   item->fields = g_ptr_array_new_with_free_func (field_free);

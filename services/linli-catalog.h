@@ -10,6 +10,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "linli-payment-order.h"
 #include "linli-platform-json.h"
 
 G_BEGIN_DECLS
@@ -106,6 +107,9 @@ typedef struct
   GPtrArray *fields;    /* LinliField *, display order */
   GPtrArray *documents; /* LinliDocumentSpec * */
   char *receipt_template;
+  gboolean has_payable;          /* payment items: what they pay */
+  LinliPayableKind payable_kind; /* when has_payable */
+  char *utility_type;            /* "water"… for LINLI_PAYABLE_UTILITY_BILL, else NULL */
   gboolean enabled;
   gboolean assisted_only;     /* default FALSE */
   gboolean requires_identity; /* default TRUE */

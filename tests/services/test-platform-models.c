@@ -199,6 +199,28 @@ test_catalog_item_form (void)
 }
 
 static void
+test_catalog_item_payable (void)
+{
+  PARSE_OK (LinliCatalogItem, "ok-catalogitem-payable-water.json");
+
+  g_assert_cmpint (model->flow, ==, LINLI_FLOW_PAYMENT);
+  g_assert_true (model->has_payable);
+  g_assert_cmpint (model->payable_kind, ==, LINLI_PAYABLE_UTILITY_BILL);
+  g_assert_cmpstr (model->utility_type, ==, "water");
+  g_assert_false (model->requires_identity);
+}
+
+static void
+test_catalog_item_payable_medical (void)
+{
+  PARSE_OK (LinliCatalogItem, "ok-catalogitem-payable-medical.json");
+
+  g_assert_true (model->has_payable);
+  g_assert_cmpint (model->payable_kind, ==, LINLI_PAYABLE_MEDICAL_CONTRIBUTION);
+  g_assert_null (model->utility_type);
+}
+
+static void
 test_catalog_unknown_flow (void)
 {
   PARSE_OK (LinliCatalog, "ok-catalog-unknown-flow-ignored.json");
@@ -968,6 +990,8 @@ main (int argc, char **argv)
   g_test_add_func ("/platform/models/corpus", test_corpus);
   g_test_add_func ("/platform/models/catalog", test_catalog);
   g_test_add_func ("/platform/models/catalog-item-form", test_catalog_item_form);
+  g_test_add_func ("/platform/models/catalog-item-payable", test_catalog_item_payable);
+  g_test_add_func ("/platform/models/catalog-item-payable-medical", test_catalog_item_payable_medical);
   g_test_add_func ("/platform/models/catalog-unknown-flow", test_catalog_unknown_flow);
   g_test_add_func ("/platform/models/resident", test_resident);
   g_test_add_func ("/platform/models/contributions", test_contributions);
