@@ -471,6 +471,122 @@ applications_printout (LinliKiosk *self, LinliApplicationList *list, GError **er
   return g_steal_pointer (&printout);
 }
 
+/* ---- payment: the bill to pay ---- */
+
+static const char *
+utility_screen_label (LinliUtilityType type)
+{
+  switch (type)
+    {
+    case LINLI_UTILITY_TYPE_WATER:
+      return _ ("Water bill");
+    case LINLI_UTILITY_TYPE_ELECTRICITY:
+      return _ ("Electricity bill");
+    case LINLI_UTILITY_TYPE_GAS:
+      return _ ("Gas bill");
+    case LINLI_UTILITY_TYPE_HEATING:
+    default:
+      return _ ("Heating bill");
+    }
+}
+
+/* The oldest unpaid bill is the one offered: paid one after the other,
+ * the resident never skips one by mistake. */
+static LinliPrintout *
+utility_printout (LinliKiosk *self,
+                  LinliCatalogItem *item,
+                  LinliUtilityBills *bills,
+                  GError **error)
+{
+  const char *language = linli_kiosk_get_language (self);
+  LinliUtilityBill *bill = NULL;
+  guint unpaid = 0;
+  g_autoptr (LinliPrintout) printout = NULL;
+  g_autofree char *period = NULL;
+
+  for (guint i = 0; i < bills->bills->len; i++)
+    {
+      LinliUtilityBill *candidate = g_ptr_array_index (bills->bills, i);
+
+      if (candidate->status == LINLI_BILL_STATUS_PAID)
+        continue;
+      unpaid++;
+      if (bill == NULL || g_strcmp0 (candidate->period_start, bill->period_start) < 0)
+        bill = candidate;
+    }
+  printout = linli_printout_new (utility_screen_label (bills->utility_type), NULL);
+  linli_printout_add_line (printout, _ ("Provider"), bills->provider, NULL);
+  linli_printout_add_line (printout, _ ("Account number"), bills->account_number, NULL);
+  if (bill == NULL)
+    {
+      linli_printout_set_note (printout, _ ("There is no unpaid bill on this account."));
+      return g_steal_pointer (&printout);
+    }
+  period = g_strdup_printf ("%s – %s", bill->period_start, bill->period_end);
+  linli_printout_add_line (printout, _ ("Period"), period, NULL);
+  if (bill->has_usage && bill->unit != NULL)
+    {
+      g_autofree char *usage = g_strdup_printf ("%.1f %s", bill->usage, bill->unit);
+
+      linli_printout_add_line (printout, _ ("Used"), usage, NULL);
+    }
+  add_amount_line (printout, language, _ ("Amount due"), bill->amount_fen);
+  if (bill->late_fee_fen > 0)
+    add_amount_line (printout, language, _ ("Of which late fee"), bill->late_fee_fen);
+  linli_printout_add_line (printout, _ ("Pay by"), bill->due_date, NULL);
+  if (unpaid > 1)
+    {
+      g_autofree char *note = g_strdup_printf (
+          g_dngettext (
+              GETTEXT_PACKAGE, "There is %u more unpaid bill. Choose Pay to pay this one first.",
+              "There are %u more unpaid bills. Choose Pay to pay this one first.", unpaid - 1),
+          unpaid - 1);
+      linli_printout_set_note (printout, note);
+    }
+  else
+    linli_printout_set_note (printout, _ ("Choose Pay to pay it with your phone."));
+  linli_printout_set_payable (printout, LINLI_PAYABLE_UTILITY_BILL, bill->bill_id, bill->amount_fen,
+                              linli_localized_text_get (item->title, "zh"), bills->account_number,
+                              bills->holder_masked);
+  return g_steal_pointer (&printout);
+}
+
+static LinliPrintout *
+medical_due_printout (LinliKiosk *self,
+                      LinliCatalogItem *item,
+                      LinliContributionDue *due,
+                      GError **error)
+{
+  const char *language = linli_kiosk_get_language (self);
+  g_autoptr (LinliPrintout) printout
+      = linli_printout_new (_ ("Residents' medical insurance contribution"), NULL);
+  g_autofree char *year = g_strdup_printf ("%" G_GINT64_FORMAT, due->year);
+  g_autofree char *masked_name = NULL;
+  LinliIdentity *identity = linli_kiosk_get_identity (self);
+
+  linli_printout_add_line (printout, _ ("Insurance year"), year, NULL);
+  if (due->status == LINLI_CONTRIBUTION_DUE_PAID)
+    {
+      linli_printout_set_note (printout, _ ("This year's contribution has already been paid."));
+      return g_steal_pointer (&printout);
+    }
+  if (due->status != LINLI_CONTRIBUTION_DUE_DUE)
+    {
+      linli_printout_set_note (printout, _ ("You do not need to pay this contribution. Staff at "
+                                            "the service desk can tell you more."));
+      return g_steal_pointer (&printout);
+    }
+  add_amount_line (printout, language, _ ("Amount due"), due->amount_due_fen);
+  linli_printout_add_line (printout, _ ("Pay by"), due->deadline, NULL);
+  linli_printout_set_note (printout, _ ("Choose Pay to pay it with your phone."));
+  if (identity != NULL)
+    masked_name = linli_mask_name (linli_identity_get_name (identity));
+  linli_printout_set_payable (printout, LINLI_PAYABLE_MEDICAL_CONTRIBUTION, due->payable_id,
+                              due->amount_due_fen, linli_localized_text_get (item->title, "zh"),
+                              NULL, masked_name);
+  return g_steal_pointer (&printout);
+}
+
 /* ---- the query: which platform call an item makes ---- */
 
 typedef enum
@@ -479,7 +595,22 @@ typedef enum
   QUERY_CONTRIBUTIONS,
   QUERY_MEDICAL,
   QUERY_APPLICATIONS,
+  QUERY_UTILITY_BILLS,
+  QUERY_MEDICAL_DUE,
 } QueryKind;
+
+typedef struct
+{
+  QueryKind kind;
+  LinliCatalogItem *item;
+} Query;
+
+static void
+query_free (Query *query)
+{
+  linli_catalog_item_unref (query->item);
+  g_free (query);
+}
 
 static void
 on_query_done (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -487,12 +618,12 @@ on_query_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   LinliKiosk *self = g_task_get_source_object (task);
   LinliPlatform *platform = LINLI_PLATFORM (source);
-  QueryKind kind = GPOINTER_TO_INT (g_task_get_task_data (task));
+  Query *query = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (GError) render_error = NULL;
   LinliPrintout *printout = NULL;
 
-  switch (kind)
+  switch (query->kind)
     {
     case QUERY_CERTIFICATE:
       {
@@ -516,6 +647,22 @@ on_query_done (GObject *source, GAsyncResult *result, gpointer user_data)
             = linli_platform_get_medical_account_finish (platform, result, &error);
         if (account != NULL)
           printout = medical_printout (self, account, &render_error);
+        break;
+      }
+    case QUERY_UTILITY_BILLS:
+      {
+        g_autoptr (LinliUtilityBills) bills
+            = linli_platform_list_utility_bills_finish (platform, result, &error);
+        if (bills != NULL)
+          printout = utility_printout (self, query->item, bills, &render_error);
+        break;
+      }
+    case QUERY_MEDICAL_DUE:
+      {
+        g_autoptr (LinliContributionDue) due
+            = linli_platform_get_medical_contribution_due_finish (platform, result, &error);
+        if (due != NULL)
+          printout = medical_due_printout (self, query->item, due, &render_error);
         break;
       }
     case QUERY_APPLICATIONS:
@@ -551,11 +698,42 @@ on_query_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 start_query (GTask *task, LinliPlatform *platform, LinliResident *resident)
 {
-  QueryKind kind = GPOINTER_TO_INT (g_task_get_task_data (task));
+  Query *query = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
 
-  switch (kind)
+  switch (query->kind)
     {
+    case QUERY_UTILITY_BILLS:
+      {
+        LinliUtilityType type = LINLI_UTILITY_TYPE_WATER;
+        LinliUtilityAccount *account = NULL;
+
+        linli_utility_type_from_string (query->item->utility_type, &type);
+        for (guint i = 0; resident->utilities != NULL && i < resident->utilities->len; i++)
+          {
+            LinliUtilityAccount *candidate = g_ptr_array_index (resident->utilities, i);
+
+            if (candidate->type == type)
+              {
+                account = candidate;
+                break;
+              }
+          }
+        if (account == NULL)
+          {
+            g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                                     _ ("There is no account of this kind in your name. Staff "
+                                        "at the service desk can help you."));
+            return;
+          }
+        linli_platform_list_utility_bills_async (platform, type, account->account_number,
+                                                 cancellable, on_query_done, g_object_ref (task));
+        break;
+      }
+    case QUERY_MEDICAL_DUE:
+      linli_platform_get_medical_contribution_due_async (
+          platform, resident->resident_ref, 0, cancellable, on_query_done, g_object_ref (task));
+      break;
     case QUERY_CERTIFICATE:
       linli_platform_get_insured_certificate_async (platform, resident->resident_ref, cancellable,
                                                     on_query_done, g_object_ref (task));
@@ -623,6 +801,7 @@ linli_kiosk_query_async (LinliKiosk *self,
   LinliIdentity *identity = linli_kiosk_get_identity (self);
   LinliCatalogItem *item = catalog != NULL ? linli_catalog_lookup_item (catalog, item_code) : NULL;
   QueryKind kind;
+  Query *query;
 
   g_return_if_fail (LINLI_IS_KIOSK (self));
   g_return_if_fail (item_code != NULL);
@@ -643,6 +822,12 @@ linli_kiosk_query_async (LinliKiosk *self,
     kind = QUERY_CONTRIBUTIONS;
   else if (item->flow == LINLI_FLOW_INFO && g_str_equal (item->receipt_template, "medical-balance"))
     kind = QUERY_MEDICAL;
+  else if (item->flow == LINLI_FLOW_PAYMENT && item->has_payable
+           && item->payable_kind == LINLI_PAYABLE_UTILITY_BILL)
+    kind = QUERY_UTILITY_BILLS;
+  else if (item->flow == LINLI_FLOW_PAYMENT && item->has_payable
+           && item->payable_kind == LINLI_PAYABLE_MEDICAL_CONTRIBUTION)
+    kind = QUERY_MEDICAL_DUE;
   else
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s",
@@ -664,7 +849,10 @@ linli_kiosk_query_async (LinliKiosk *self,
       return;
     }
 
-  g_task_set_task_data (task, GINT_TO_POINTER (kind), NULL);
+  query = g_new0 (Query, 1);
+  query->kind = kind;
+  query->item = linli_catalog_item_ref (item);
+  g_task_set_task_data (task, query, (GDestroyNotify) query_free);
   if (resident == NULL)
     linli_platform_link_lookup_resident_async (link, identity, cancellable, on_resident,
                                                g_object_ref (task));

@@ -27,6 +27,13 @@ struct _LinliPrintout
   char *note;
   char *number;
   LinliReceipt *receipt;
+  gboolean payable;
+  LinliPayableKind payable_kind;
+  char *payable_id;
+  gint64 amount_fen;
+  char *item;
+  char *account;
+  char *holder_masked;
 };
 
 G_DEFINE_FINAL_TYPE (LinliPrintout, linli_printout, G_TYPE_OBJECT)
@@ -58,6 +65,10 @@ linli_printout_finalize (GObject *object)
   wipe (self->title);
   wipe (self->note);
   wipe (self->number);
+  wipe (self->payable_id);
+  wipe (self->item);
+  wipe (self->account);
+  wipe (self->holder_masked);
   g_array_unref (self->lines);
   g_clear_object (&self->receipt);
   G_OBJECT_CLASS (linli_printout_parent_class)->finalize (object);
@@ -218,4 +229,56 @@ linli_printout_render_qr (LinliPrintout *self, int module_px, int *size_px, GErr
   pixels = linli_receipt_qr_pixels (text, module_px, size_px, error);
   linli_receipt_wipe_text (text);
   return pixels;
+}
+
+void
+linli_printout_set_payable (LinliPrintout *self,
+                            LinliPayableKind kind,
+                            const char *payable_id,
+                            gint64 amount_fen,
+                            const char *item,
+                            const char *account,
+                            const char *holder_masked)
+{
+  g_return_if_fail (LINLI_IS_PRINTOUT (self));
+  g_return_if_fail (payable_id != NULL && item != NULL);
+  self->payable = TRUE;
+  self->payable_kind = kind;
+  wipe (self->payable_id);
+  self->payable_id = g_strdup (payable_id);
+  self->amount_fen = amount_fen;
+  wipe (self->item);
+  self->item = g_strdup (item);
+  wipe (self->account);
+  self->account = g_strdup (account);
+  wipe (self->holder_masked);
+  self->holder_masked = g_strdup (holder_masked);
+}
+
+gboolean
+linli_printout_get_payable (LinliPrintout *self)
+{
+  g_return_val_if_fail (LINLI_IS_PRINTOUT (self), FALSE);
+  return self->payable;
+}
+
+gboolean
+linli_printout_get_payable_details (LinliPrintout *self,
+                                    LinliPayableKind *kind,
+                                    const char **payable_id,
+                                    gint64 *amount_fen,
+                                    const char **item,
+                                    const char **account,
+                                    const char **holder_masked)
+{
+  g_return_val_if_fail (LINLI_IS_PRINTOUT (self), FALSE);
+  if (!self->payable)
+    return FALSE;
+  *kind = self->payable_kind;
+  *payable_id = self->payable_id;
+  *amount_fen = self->amount_fen;
+  *item = self->item;
+  *account = self->account;
+  *holder_masked = self->holder_masked;
+  return TRUE;
 }

@@ -36,6 +36,10 @@ char *linli_printout_get_spoken (LinliPrintout *self);
 /* TRUE when there is something to print (a query may show "nothing found"). */
 gboolean linli_printout_get_printable (LinliPrintout *self);
 
+/* TRUE when the screen offers to pay what it shows (a bill, a
+ * contribution due): linli_kiosk_start_payment(). */
+gboolean linli_printout_get_payable (LinliPrintout *self);
+
 /* The application or order number a receipt is filed under, or NULL. */
 const char *linli_printout_get_number (LinliPrintout *self);
 
