@@ -32,6 +32,9 @@ for tool in dpkg-buildpackage dh lintian git fakeroot; do
     command -v "$tool" >/dev/null 2>&1 || skip_or_fail "$tool is not installed"
 done
 
+git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
+    skip_or_fail "$src is not a git checkout (the copy is made from what git tracks)"
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/linli-deb.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 tree=$work/linli-0.1.0
@@ -63,7 +66,7 @@ ls -l "$out"/*.deb
 
 # Errors fail; warnings are printed (and overridden where unavoidable, with
 # reasons, in packaging/debian/*.lintian-overrides).
-lintian --no-tag-display-limit "$changes" >"$work/lintian.log" 2>&1 || true
+lintian --tag-display-limit 0 "$changes" >"$work/lintian.log" 2>&1 || true
 cat "$work/lintian.log"
 if grep -q '^E: ' "$work/lintian.log"; then
     log "FAIL: lintian reports errors"
