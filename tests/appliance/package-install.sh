@@ -39,7 +39,7 @@ skip_or_fail() {
 for tool in apt-get dpkg-query systemd-analyze gsettings; do
     command -v "$tool" >/dev/null 2>&1 || skip_or_fail "$tool is not installed"
 done
-deb=$(ls "$debs"/linli-kiosk_*.deb 2>/dev/null | head -n 1)
+deb=$(find "$debs" -maxdepth 1 -name 'linli-kiosk_*.deb' 2>/dev/null | head -n 1)
 [ -n "$deb" ] || skip_or_fail "no linli-kiosk .deb in $debs (package-build runs first)"
 case $deb in /*) ;; *) deb=$PWD/$deb ;; esac
 
