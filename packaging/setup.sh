@@ -35,6 +35,8 @@ packages=(
     openssl
     # the platform client's seed corpus, made from the contract (test-platform-examples.py)
     python3-yaml
+    # the appliance: Debian packages built and checked (tests/appliance/package-build.sh)
+    debhelper dpkg-dev fakeroot lintian systemd libccid
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "linli-kiosk.h"
+#include "linli-watchdog.h"
 #include "linli-window.h"
 
 struct _LinliKioskApp
@@ -33,6 +34,22 @@ on_quit_signal (gpointer user_data)
 {
   g_application_quit (G_APPLICATION (user_data));
   return G_SOURCE_CONTINUE;
+}
+
+/* systemd's READY=1 waits for the first frame actually drawn, not for the
+ * window to exist. */
+static void
+on_first_paint (GdkFrameClock *clock, gpointer user_data)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_paint, user_data);
+  linli_watchdog_ready ();
+}
+
+static void
+on_window_map (GtkWidget *window)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (on_first_paint),
+                    NULL);
 }
 
 static LinliConfig *
@@ -65,6 +82,7 @@ linli_kiosk_app_startup (GApplication *application)
   g_autoptr (LinliConfig) config = NULL;
 
   G_APPLICATION_CLASS (linli_kiosk_app_parent_class)->startup (application);
+  linli_watchdog_start ();
 
   gtk_css_provider_load_from_resource (css, "/cn/linli/Kiosk/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
@@ -87,7 +105,10 @@ linli_kiosk_app_activate (GApplication *application)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
   if (window == NULL)
-    window = GTK_WINDOW (linli_window_new (self, self->kiosk, self->report_first_frame));
+    {
+      window = GTK_WINDOW (linli_window_new (self, self->kiosk, self->report_first_frame));
+      g_signal_connect (window, "map", G_CALLBACK (on_window_map), NULL);
+    }
   gtk_window_present (window);
 }
 
@@ -96,6 +117,7 @@ linli_kiosk_app_shutdown (GApplication *application)
 {
   LinliKioskApp *self = LINLI_KIOSK_APP (application);
 
+  linli_watchdog_stopping ();
   /* Ends any running session, which wipes its personal data. */
   g_clear_object (&self->kiosk);
 

@@ -24,7 +24,9 @@ set -eu
 kiosk=$1
 config=$2
 out_png=$3
-test_user=linli-test
+# LINLI_CAGE_USER: another existing user, e.g. the package's linli
+# (package-install.sh).
+test_user=${LINLI_CAGE_USER:-linli-test}
 # Every wait below is bounded by this many seconds.
 bound=${LINLI_APPLIANCE_TIMEOUT:-20}
 
