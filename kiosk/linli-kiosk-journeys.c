@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "linli-kiosk"
 
 #include "linli-kiosk-private.h"
+#include "linli-payment-private.h"
 #include "linli-printout-private.h"
 
 #include <glib/gi18n.h>
@@ -865,6 +866,61 @@ linli_kiosk_query_finish (LinliKiosk *self, GAsyncResult *result, GError **error
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- paying ---- */
+
+/**
+ * linli_kiosk_start_payment:
+ * @bill: a printout with linli_printout_get_payable()
+ *
+ * Starts paying @bill: a payment order is made at once, then followed.
+ * Returns: (transfer full) (nullable): the payment, or NULL with @error
+ * (its message fit for the resident)
+ */
+LinliPayment *
+linli_kiosk_start_payment (LinliKiosk *self, LinliPrintout *bill, GError **error)
+{
+  LinliPlatformLink *link = linli_kiosk_get_platform_link (self);
+  LinliPlatform *platform = link != NULL ? linli_platform_link_get_platform (link) : NULL;
+  LinliResident *resident = linli_kiosk_get_resident (self);
+  g_autoptr (LinliReceipt) receipt = NULL;
+  g_autoptr (GError) local_error = NULL;
+  LinliPayableKind kind;
+  const char *payable_id, *item, *account, *holder;
+  gint64 amount;
+
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  g_return_val_if_fail (LINLI_IS_PRINTOUT (bill), NULL);
+
+  if (!linli_printout_get_payable_details (bill, &kind, &payable_id, &amount, &item, &account,
+                                           &holder))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _ ("There is nothing to pay."));
+      return NULL;
+    }
+  if (platform == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _ ("Payments cannot be made from this kiosk right now. Staff at the "
+                              "service desk can help you."));
+      return NULL;
+    }
+  receipt = new_receipt (self, "payment", &local_error);
+  if (receipt == NULL || !linli_receipt_set (receipt, "item", item, &local_error)
+      || (account != NULL && !linli_receipt_set (receipt, "account", account, &local_error))
+      || (holder != NULL && !linli_receipt_set (receipt, "name", holder, &local_error)))
+    {
+      g_warning ("preparing the payment receipt: %s", local_error->message);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _ ("The payment could not be prepared. Staff at the service desk can "
+                              "help you."));
+      return NULL;
+    }
+  return linli_payment_new (platform, bill, g_steal_pointer (&receipt),
+                            resident != NULL ? resident->resident_ref : NULL,
+                            linli_kiosk_get_language (self));
 }
 
 /* ---- printing ---- */

@@ -5,6 +5,7 @@
 
 #include "linli-config.h"
 #include "linli-identity.h"
+#include "linli-payment.h"
 #include "linli-printout.h"
 #include "linli-session.h"
 #include "linli-service-tile.h"
@@ -38,6 +39,7 @@ void linli_kiosk_print_async (LinliKiosk *self,
                               GAsyncReadyCallback callback,
                               gpointer user_data);
 gboolean linli_kiosk_print_finish (LinliKiosk *self, GAsyncResult *result, GError **error);
+LinliPayment *linli_kiosk_start_payment (LinliKiosk *self, LinliPrintout *bill, GError **error);
 
 const char *linli_kiosk_get_language (LinliKiosk *self);
 void linli_kiosk_set_language (LinliKiosk *self, const char *language);

@@ -24,6 +24,9 @@ struct _LinliServicePage
   GtkLabel *advice;
   GtkButton *back;
   GtkButton *print;
+  GtkButton *pay;
+  GtkButton *cancel_pay;
+  GtkLabel *qr_caption;
   GtkScrolledWindow *result_scroll;
   GtkGrid *result;
   GtkBox *qr_box;
@@ -34,6 +37,8 @@ struct _LinliServicePage
   LinliPrintout *printout; /* the result shown; personal, dropped with the screen */
   GCancellable *querying;  /* while the result is fetched */
   GCancellable *printing;  /* while it is printing */
+  LinliPayment *payment;   /* while a bill is being paid */
+  guint countdown_id;      /* ticks the payment's time left */
 };
 
 G_DEFINE_FINAL_TYPE (LinliServicePage, linli_service_page, LINLI_TYPE_PAGE)
@@ -66,6 +71,14 @@ forget_result (LinliServicePage *self)
   g_cancellable_cancel (self->printing);
   g_clear_object (&self->printing);
   g_clear_object (&self->printout);
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (self->payment != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->payment, self);
+      /* Leaving the screen with the code up cancels the order. */
+      linli_payment_cancel (self->payment);
+      g_clear_object (&self->payment);
+    }
   self->waiting_card = FALSE;
   if (self->result == NULL)
     return;
@@ -75,6 +88,10 @@ forget_result (LinliServicePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->result_scroll), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->qr_box), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->print), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->pay), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_pay), FALSE);
+  gtk_label_set_label (self->qr_caption,
+                       _ ("Scan this code with your phone to keep your receipt."));
 }
 
 /* Says @text and makes it what "repeat" says again. */
@@ -94,7 +111,7 @@ show_notice (LinliServicePage *self, const char *text, gboolean advice)
 }
 
 /* The receipt, offered as a QR code when it cannot be printed. Drawn at
- * whole pixels per module, at most about 280 px across so the screen's
+ * whole pixels per module, at most about 260 px across so the screen's
  * buttons stay in view; a phone reads it from a hand's length. */
 static void
 show_qr (LinliServicePage *self)
@@ -104,20 +121,25 @@ show_qr (LinliServicePage *self)
   g_autoptr (GdkTexture) texture = NULL;
   int size = 0, module;
 
-  pixels = linli_printout_render_qr (self->printout, 1, &size, &error);
+  pixels = self->payment != NULL ? linli_payment_render_qr (self->payment, 1, &size, &error)
+                                 : linli_printout_render_qr (self->printout, 1, &size, &error);
   if (pixels == NULL)
     {
-      g_warning ("receipt QR code: %s", error->message);
+      g_warning ("QR code: %s", error->message);
       return;
     }
-  module = MAX (2, 280 / size);
+  module = MAX (2, 260 / size);
   g_clear_pointer (&pixels, g_bytes_unref);
-  pixels = linli_printout_render_qr (self->printout, module, &size, &error);
+  pixels = self->payment != NULL ? linli_payment_render_qr (self->payment, module, &size, &error)
+                                 : linli_printout_render_qr (self->printout, module, &size, &error);
   if (pixels == NULL)
     {
-      g_warning ("receipt QR code: %s", error->message);
+      g_warning ("QR code: %s", error->message);
       return;
     }
+  gtk_accessible_update_property (
+      GTK_ACCESSIBLE (self->qr), GTK_ACCESSIBLE_PROPERTY_LABEL,
+      self->payment != NULL ? _ ("Payment QR code") : _ ("QR code of your receipt"), -1);
   texture = gdk_memory_texture_new (size, size, GDK_MEMORY_R8G8B8, pixels, (gsize) size * 3);
   gtk_picture_set_paintable (self->qr, GDK_PAINTABLE (texture));
   /* The code takes the place of the lines: it holds them. */
@@ -165,6 +187,113 @@ on_print_clicked (LinliServicePage *self)
                            g_object_ref (self));
 }
 
+static void show_printout (LinliServicePage *self);
+
+static gboolean
+tick_countdown (gpointer user_data)
+{
+  LinliServicePage *self = user_data;
+  int left = linli_payment_get_seconds_left (self->payment);
+  g_autofree char *text = g_strdup_printf (_ ("Time left to pay: %d:%02d"), left / 60, left % 60);
+
+  gtk_label_set_label (self->qr_caption, text);
+  /* The resident is busy with their phone, not the screen: a payment
+   * under way keeps the visit open until the order expires. */
+  linli_kiosk_user_activity (self->kiosk);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_payment_step (LinliServicePage *self)
+{
+  LinliPaymentStep step = linli_payment_get_step (self->payment);
+  const char *message = linli_payment_get_message (self->payment);
+
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  switch (step)
+    {
+    case LINLI_PAYMENT_STEP_CREATING:
+      return;
+    case LINLI_PAYMENT_STEP_WAITING:
+      gtk_widget_set_visible (GTK_WIDGET (self->result_scroll), FALSE);
+      show_qr (self);
+      tick_countdown (self);
+      self->countdown_id = g_timeout_add_seconds (1, tick_countdown, self);
+      show_notice (self, message, FALSE);
+      say (self, message, LINLI_VOICE_PRIORITY_SCREEN);
+      return;
+    case LINLI_PAYMENT_STEP_PAID:
+      {
+        g_autoptr (LinliPayment) payment = g_steal_pointer (&self->payment);
+        LinliPrintout *receipt = linli_payment_get_receipt (payment);
+        GtkWidget *child;
+
+        g_signal_handlers_disconnect_by_data (payment, self);
+        gtk_widget_set_visible (GTK_WIDGET (self->qr_box), FALSE);
+        gtk_widget_set_visible (GTK_WIDGET (self->cancel_pay), FALSE);
+        while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->result))) != NULL)
+          gtk_grid_remove (self->result, child);
+        g_autofree char *notice = NULL;
+
+        g_set_object (&self->printout, receipt);
+        /* Spoken from its title on: "payment received", the lines, the note. */
+        show_printout (self);
+        /* TRANSLATORS: two sentences in a row; Chinese needs no space between. */
+        notice = g_strdup_printf (C_ ("two sentences", "%s %s"), message,
+                                  linli_printout_get_note (receipt));
+        show_notice (self, notice, FALSE);
+        return;
+      }
+    case LINLI_PAYMENT_STEP_EXPIRED:
+    case LINLI_PAYMENT_STEP_CANCELLED:
+    case LINLI_PAYMENT_STEP_FAILED:
+    default:
+      /* The bill is shown again: the resident may try once more. */
+      g_signal_handlers_disconnect_by_data (self->payment, self);
+      g_clear_object (&self->payment);
+      gtk_widget_set_visible (GTK_WIDGET (self->qr_box), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->cancel_pay), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->result_scroll), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->pay), step != LINLI_PAYMENT_STEP_FAILED);
+      show_notice (self, message, step == LINLI_PAYMENT_STEP_FAILED);
+      say (self, message, LINLI_VOICE_PRIORITY_ALERT);
+      return;
+    }
+}
+
+static void
+on_pay_clicked (LinliServicePage *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->payment != NULL || self->printout == NULL)
+    return;
+  linli_kiosk_user_activity (self->kiosk);
+  self->payment = linli_kiosk_start_payment (self->kiosk, self->printout, &error);
+  if (self->payment == NULL)
+    {
+      show_notice (self, error->message, TRUE);
+      say (self, error->message, LINLI_VOICE_PRIORITY_ALERT);
+      return;
+    }
+  g_signal_connect_swapped (self->payment, "notify::step", G_CALLBACK (on_payment_step), self);
+  gtk_widget_set_visible (GTK_WIDGET (self->pay), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_pay), TRUE);
+  gtk_label_set_label (self->qr_caption, "");
+  show_notice (self, linli_payment_get_message (self->payment), FALSE);
+  say (self, linli_payment_get_message (self->payment), LINLI_VOICE_PRIORITY_SCREEN);
+  /* Focus stays on a control that is still there. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->cancel_pay));
+}
+
+static void
+on_cancel_pay_clicked (LinliServicePage *self)
+{
+  linli_kiosk_user_activity (self->kiosk);
+  if (self->payment != NULL)
+    linli_payment_cancel (self->payment);
+}
+
 static void
 show_printout (LinliServicePage *self)
 {
@@ -198,7 +327,11 @@ show_printout (LinliServicePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->result_scroll), n > 0);
   show_notice (self, note != NULL ? note : "", FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->notice), note != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->print), linli_printout_get_printable (self->printout));
+  /* A bill is paid first; its receipt is printed after. */
+  gtk_widget_set_visible (GTK_WIDGET (self->pay), linli_printout_get_payable (self->printout));
+  gtk_widget_set_visible (GTK_WIDGET (self->print),
+                          !linli_printout_get_payable (self->printout)
+                              && linli_printout_get_printable (self->printout));
   say (self, spoken, LINLI_VOICE_PRIORITY_SCREEN);
   explicit_bzero (spoken, strlen (spoken));
 }
@@ -275,7 +408,12 @@ linli_service_page_class_init (LinliServicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, result);
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, qr_box);
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, qr);
+  gtk_widget_class_bind_template_child (widget_class, LinliServicePage, pay);
+  gtk_widget_class_bind_template_child (widget_class, LinliServicePage, cancel_pay);
+  gtk_widget_class_bind_template_child (widget_class, LinliServicePage, qr_caption);
   gtk_widget_class_bind_template_callback (widget_class, on_print_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_pay_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_pay_clicked);
   gtk_widget_class_bind_template_child (widget_class, LinliServicePage, advice);
 }
 
@@ -355,7 +493,7 @@ item_shows_result (LinliServiceTile *tile)
   const char *flow = linli_service_tile_get_item_flow (tile);
 
   return g_strcmp0 (flow, "certificate") == 0 || g_strcmp0 (flow, "info") == 0
-         || g_strcmp0 (flow, "status") == 0;
+         || g_strcmp0 (flow, "status") == 0 || g_strcmp0 (flow, "payment") == 0;
 }
 
 /* The screen is read as: title, what the item is, then what happens now. */

@@ -1,0 +1,168 @@
+#!/usr/bin/python3 -u
+"""A resident pays the water bill with a phone: the real kiosk, a GA 467
+reader simulated on a pty, the simulated county platform
+(tests/rigs/platform-rig.sh) and a private cupsd (tests/rigs/cupsd-rig.sh).
+
+The card is placed; the resident chooses the water bill; the oldest unpaid
+bill is shown and spoken; Pay shows the payment order's QR code, which a
+phone reads back (zbarimg on a screenshot); the simulator's control port
+then plays the phone paying; the kiosk sees it, shows the payment receipt
+and prints it (pdftotext: item, amount, order number, no full ID number).
+A second try is cancelled at the kiosk: the order is cancelled on the
+platform and nothing is paid.
+
+Usage: payment-walk.py KIOSK_BINARY CONFIG ARTIFACT_DIR
+"""
+
+import atexit
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kiosklib import (done, expect_label, expect_label_containing, fail, find, ok,  # noqa: E402
+                      platform_catalog, press, screen_is, screenshot, start, stop, wait_for)
+
+KIOSK, CONFIG, ARTIFACTS = sys.argv[1:4]
+HERE = os.path.dirname(os.path.abspath(__file__))
+SIM = os.path.join(HERE, "..", "rigs", "ga467-sim.py")
+
+for variable in ("LINLI_PLATFORM_URL", "LINLI_SIM_CONTROL", "CUPS_SERVER"):
+    if not os.environ.get(variable):
+        fail(f"{variable} not set: run under the platform and cupsd rigs")
+
+work = tempfile.mkdtemp(prefix="linli-payment-walk.")
+pty_link = os.path.join(work, "ga467")
+control = os.path.join(work, "ga467.ctl")
+os.mkfifo(control)
+reader = subprocess.Popen(["/usr/bin/python3", "-u", SIM, "--link", pty_link, "--control", control],
+                          stdout=subprocess.DEVNULL)
+atexit.register(reader.kill)
+control_fd = os.open(control, os.O_RDWR)
+for _ in range(50):
+    if os.path.exists(pty_link):
+        break
+    time.sleep(0.1)
+
+config = os.path.join(work, "kiosk.conf")
+with open(CONFIG, encoding="utf-8") as source, open(config, "w", encoding="utf-8") as target:
+    target.write(source.read())
+    target.write(f"\n[devices]\nid-reader-serial={pty_link}\nprinter={os.environ['CUPS_RIG_QUEUE']}\n")
+
+catalog = platform_catalog()
+water = next(i for i in catalog["items"]
+             if i["flow"] == "payment" and i.get("payable", {}).get("utility_type") == "water")
+category = next(c for c in catalog["categories"] if c["code"] == water["category"])
+
+
+def control_post(path):
+    request = urllib.request.Request(os.environ["LINLI_SIM_CONTROL"] + path, data=b"",
+                                     method="POST")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read() or b"{}")
+
+
+def scan(path):
+    """What a phone reads from the QR code on the screen."""
+    result = subprocess.run(["zbarimg", "--quiet", "--raw", path], capture_output=True, text=True,
+                            check=False)
+    if result.returncode != 0:
+        fail(f"no QR code readable on the screen ({path})")
+    return result.stdout.rstrip("\n")
+
+
+def order_state(order_id):
+    row = subprocess.run(["sqlite3", os.environ["LINLI_SIM_DB"],
+                          f"SELECT state FROM payment_orders WHERE order_id = '{order_id}'"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    return row
+
+
+kiosk = start(KIOSK, config, ARTIFACTS)
+atexit.register(lambda: kiosk.poll() is None and kiosk.kill())
+screen_is("邻里 · 欢迎")
+os.write(control_fd, b"place resident\n")
+screen_is("邻里 · 首页", timeout=15)
+press(category["title"]["zh"])
+screen_is(f"邻里 · {category['title']['zh']}")
+press(water["title"]["zh"])
+screen_is(f"邻里 · {water['title']['zh']}")
+expect_label("应缴金额")
+expect_label("27.80 元")
+wait_for("the Pay button", lambda: find("push button", "缴费"))
+screenshot("payment-01-bill")
+ok("the oldest unpaid water bill of the resident's account is shown with its amount")
+
+press("缴费")
+expect_label_containing("请用手机扫码支付 27.80 元", timeout=15)
+wait_for("the payment QR code", lambda: find("image", "您的凭条二维码") or find("image", "缴费二维码"))
+time.sleep(0.5)
+payload = scan(screenshot("payment-02-qr"))
+match = re.search(r"/q/(PO[0-9A-Za-z-]+)$", payload)
+if not match:
+    fail(f"the QR code does not hold the order's payment address: {payload!r}")
+order_id = match.group(1)
+if order_state(order_id) != "pending":
+    fail(f"order {order_id} is not pending on the platform")
+ok(f"Pay shows the payment order's QR code ({order_id}), read back by a phone")
+
+output = os.environ["CUPS_RIG_OUTPUT"]
+os.path.exists(output) and os.remove(output)
+control_post(f"/payments/{order_id}/pay")
+expect_label_containing("缴费成功", timeout=20)
+expect_label(order_id)
+wait_for("the Print button", lambda: find("push button", "打印"))
+screenshot("payment-03-paid")
+ok("the kiosk sees the payment on the platform and shows the receipt")
+
+press("打印")
+expect_label_containing("打印完成", timeout=30)
+for _ in range(50):
+    if os.path.exists(output) and os.path.getsize(output) > 0:
+        break
+    time.sleep(0.1)
+text = subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
+                      check=True).stdout
+for expected in ("缴费凭证", water["title"]["zh"], "27.80", order_id):
+    if expected not in text:
+        fail(f"'{expected}' is not on the printed payment receipt: {text!r}")
+if re.search(r"\d{17}[\dX]", text):
+    fail("a full ID number is on the printed receipt")
+ok("the payment receipt came out of the CUPS queue: item, amount, order number")
+
+# A paid bill is not offered again.
+press("返回")
+screen_is(f"邻里 · {category['title']['zh']}")
+press(water["title"]["zh"])
+expect_label_containing("没有未缴的账单", timeout=15)
+if find("push button", "缴费"):
+    fail("a paid bill is offered for payment again")
+ok("the paid bill is not offered again")
+
+# The heating bill: this order is cancelled at the kiosk.
+press("返回")
+screen_is(f"邻里 · {category['title']['zh']}")
+heating = next(i for i in catalog["items"]
+               if i["flow"] == "payment" and i.get("payable", {}).get("utility_type") == "heating")
+press(heating["title"]["zh"])
+screen_is(f"邻里 · {heating['title']['zh']}")
+wait_for("the Pay button", lambda: find("push button", "缴费"), timeout=15)
+press("缴费")
+wait_for("the payment QR code", lambda: find("image", "缴费二维码"), timeout=15)
+payload = scan(screenshot("payment-04-second-qr"))
+second = re.search(r"/q/(PO[0-9A-Za-z-]+)$", payload).group(1)
+press("取消缴费")
+expect_label_containing("已取消", timeout=15)
+if order_state(second) != "cancelled":
+    fail(f"order {second} is '{order_state(second)}' on the platform, not cancelled")
+wait_for("the Pay button again", lambda: find("push button", "缴费"))
+screenshot("payment-05-cancelled")
+ok("a payment cancelled at the kiosk is cancelled on the platform, and can be tried again")
+
+stop()
+done()
