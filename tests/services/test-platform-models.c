@@ -991,7 +991,8 @@ main (int argc, char **argv)
   g_test_add_func ("/platform/models/catalog", test_catalog);
   g_test_add_func ("/platform/models/catalog-item-form", test_catalog_item_form);
   g_test_add_func ("/platform/models/catalog-item-payable", test_catalog_item_payable);
-  g_test_add_func ("/platform/models/catalog-item-payable-medical", test_catalog_item_payable_medical);
+  g_test_add_func ("/platform/models/catalog-item-payable-medical",
+                   test_catalog_item_payable_medical);
   g_test_add_func ("/platform/models/catalog-unknown-flow", test_catalog_unknown_flow);
   g_test_add_func ("/platform/models/resident", test_resident);
   g_test_add_func ("/platform/models/contributions", test_contributions);
