@@ -7,14 +7,17 @@
  * "videotestsrc" or a still image in tests and the demo). The camera adds
  * its own part behind it:
  *
- *   SOURCE ! tee ─┬─ appsink (full size, newest frame kept, for captures)
+ *   SOURCE ! tee ─┬─ queue ! appsink (full size, newest frame kept, for
+ *                 │                  captures)
  *                 └─ queue (leaky) ! videorate max-rate ! videoscale
  *                    ! videoconvert ! RGBA, at most W×H ! appsink (preview)
  *
- * Both sinks are clock-synchronised, so a source that is not live (a test
- * pattern, a still image) is paced at its frame rate instead of spinning.
- * The preview queue leaks: a slow conversion drops pictures instead of
- * holding up the camera.
+ * Each branch has its queue (without, the first sink to preroll would
+ * hold the tee and the other would never preroll). Both sinks are
+ * clock-synchronised; the full-size branch's queue does not leak, so a
+ * source that is not live (a test pattern, a still image) is paced at its
+ * frame rate by that sink instead of spinning. The preview's queue leaks:
+ * a slow conversion drops pictures instead of holding up the camera.
  *
  * Threads. The object lives on the context it was made on (its "main"
  * context): properties, state and signals change there only. Preview frames
@@ -54,7 +57,7 @@ G_DEFINE_QUARK (linli_camera_error_quark, linli_camera_error)
 #define DEFAULT_PREVIEW_WIDTH   1280
 #define DEFAULT_PREVIEW_HEIGHT  720
 #define DEFAULT_PREVIEW_RATE    25
-#define DEFAULT_STILL_THRESHOLD 0.5  /* percent of the cells */
+#define DEFAULT_STILL_THRESHOLD 0.1  /* percent of the cells */
 #define DEFAULT_STILL_TIME      800  /* ms */
 #define DEFAULT_CAPTURE_TIMEOUT 5000 /* ms */
 /* A live camera's first pictures are often dark or blurred while its
@@ -417,9 +420,10 @@ error_from_message (GstMessage *message)
    * error whose debug text names the reason. */
   if ((error->domain == GST_CORE_ERROR && error->code == GST_CORE_ERROR_NEGOTIATION)
       || (debug != NULL && strstr (debug, "not-negotiated") != NULL))
-    return g_error_new (LINLI_CAMERA_ERROR, LINLI_CAMERA_ERROR_NOT_NEGOTIATED,
-                        "the camera's picture format cannot be used (not negotiated, at %s)",
-                        element != NULL ? element : "the source");
+    return g_error_new (
+        LINLI_CAMERA_ERROR, LINLI_CAMERA_ERROR_NOT_NEGOTIATED,
+        "the camera's picture format cannot be used (not negotiated, reported by %s)",
+        element != NULL ? element : "the source");
 
   return g_error_new (LINLI_CAMERA_ERROR, LINLI_CAMERA_ERROR_FAILED, "camera error from %s: %s",
                       element != NULL ? element : "the pipeline", error->message);
@@ -698,7 +702,8 @@ linli_camera_start_preview (LinliCamera *self, GError **error)
 
   tail = g_strdup_printf (
       "tee name=linli-tee "
-      "linli-tee. ! appsink name=" FULL_SINK_NAME " "
+      "linli-tee. ! queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 "
+      "! appsink name=" FULL_SINK_NAME " "
       "linli-tee. ! queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream "
       "! videorate max-rate=%d drop-only=true ! videoscale ! videoconvert "
       "! video/x-raw,format=RGBA,width=[1,%d],height=[1,%d],pixel-aspect-ratio=1/1 "
@@ -718,6 +723,10 @@ linli_camera_start_preview (LinliCamera *self, GError **error)
    * the camera; no copy of it is kept beyond that. */
   g_object_set (full_sink, "max-buffers", 1, "drop", TRUE, "sync", TRUE, "enable-last-sample",
                 FALSE, NULL);
+  /* Nobody pulls the full-size picture unless capturing: an appsink that
+   * waited for that at end-of-stream would never post it. */
+  g_object_set (full_sink, "wait-on-eos", FALSE, NULL);
+  g_object_set (preview_sink, "wait-on-eos", FALSE, NULL);
   g_object_set (preview_sink, "max-buffers", 1, "drop", TRUE, "sync", TRUE, "enable-last-sample",
                 FALSE, NULL);
 
@@ -983,6 +992,7 @@ capture_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
   if (gst_sample_get_caps (sample) == NULL
       || !gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
     {
+      capture->device_error = TRUE;
       g_task_return_new_error (task, LINLI_CAMERA_ERROR, LINLI_CAMERA_ERROR_NOT_NEGOTIATED,
                                "the camera-source does not end in raw video");
       return;
