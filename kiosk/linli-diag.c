@@ -8,6 +8,7 @@
  *   linli-diag [--config PATH] read-id [--device TTY | --usb VID:PID] [--timeout S] [--json]
  *   linli-diag [--config PATH] platform ping|catalog|outbox [--json]
  *   linli-diag [--config PATH] print-test [--printer NAME] [--format pdf|escpos]
+ *   linli-diag [--config PATH] camera-snap [--source DESCRIPTION] [--document] -o FILE.jpg
  *
  * It reads the same configuration as the kiosk and probes the same devices
  * the same way, so what it reports is what the kiosk would see. Exit status:
@@ -25,6 +26,7 @@
 #include "linli-config.h"
 #include "linli-device.h"
 #include "linli-devices.h"
+#include "linli-diag-camera-snap.h"
 #include "linli-diag-read-card.h"
 #include "linli-diag-platform.h"
 #include "linli-diag-print-test.h"
@@ -48,6 +50,8 @@ static const char usage_text[]
       "       linli-diag [--config PATH] read-card [--reader NAME] [--timeout S] [--json]\n"
       "       linli-diag [--config PATH] platform ping|catalog|outbox [--json]\n"
       "       linli-diag [--config PATH] print-test [--printer NAME] [--format pdf|escpos]\n"
+      "       linli-diag [--config PATH] camera-snap [--source DESCRIPTION] [--document] -o "
+      "FILE.jpg\n"
       "       linli-diag [--config PATH] read-id [--device TTY | --usb VID:PID] [--timeout S] "
       "[--json]\n"
       "       linli-diag --version\n";
@@ -459,7 +463,8 @@ main (int argc, char **argv)
                                          "  read-card read a social-security card (PC/SC)\n"
                                          "  read-id   read a resident ID card (GA 467 reader)\n"
                                          "  platform ping|catalog|outbox  the county platform\n"
-                                         "  print-test  print a test receipt and wait for it");
+                                         "  print-test  print a test receipt and wait for it\n"
+                                         "  camera-snap take one picture and write a JPEG");
   g_option_context_add_main_entries (context, entries, NULL);
 
   command_index = find_command (argc, argv);
@@ -467,7 +472,8 @@ main (int argc, char **argv)
       && (g_str_equal (argv[command_index], "read-card")
           || g_str_equal (argv[command_index], "read-id")
           || g_str_equal (argv[command_index], "platform")
-          || g_str_equal (argv[command_index], "print-test")))
+          || g_str_equal (argv[command_index], "print-test")
+          || g_str_equal (argv[command_index], "camera-snap")))
     {
       /* Copied first: parsing the global part may rewrite argv around it. */
       g_auto (GStrv) command_argv = g_strdupv (argv + command_index);
@@ -483,6 +489,8 @@ main (int argc, char **argv)
           g_printerr ("linli-diag: %s\n", error->message);
           return EXIT_FAILURE;
         }
+      if (g_str_equal (command_argv[0], "camera-snap"))
+        return linli_diag_camera_snap (config, (int) g_strv_length (command_argv), command_argv);
       if (g_str_equal (command_argv[0], "print-test"))
         return linli_diag_print_test (config, (int) g_strv_length (command_argv), command_argv);
       if (g_str_equal (command_argv[0], "platform"))
