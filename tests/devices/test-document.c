@@ -9,6 +9,7 @@
  * how light its edges are, and whether its rows of text line up with the
  * page's. A missing poppler tool skips its check, unless CI is set.
  */
+#include <fontconfig/fontconfig.h>
 #include <glib/gstdio.h>
 #include <stdarg.h>
 #include <unistd.h>
@@ -611,6 +612,8 @@ test_page_rejects (void)
 int
 main (int argc, char **argv)
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/document/rotated/-7", test_rotated_minus_7);
@@ -626,5 +629,10 @@ main (int argc, char **argv)
   g_test_add_func ("/document/async", test_async);
   g_test_add_func ("/document/pages/pdf", test_pages_pdf);
   g_test_add_func ("/document/pages/rejects", test_page_rejects);
-  return g_test_run ();
+  status = g_test_run ();
+  /* The fixture's fonts: let leak checkers see only our own memory. */
+  pango_cairo_font_map_set_default (NULL);
+  cairo_debug_reset_static_data ();
+  FcFini ();
+  return status;
 }
