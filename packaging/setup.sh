@@ -24,6 +24,7 @@ packages=(
     libusb-1.0-0-dev libpcsclite-dev libcups2-dev libsoup-3.0-dev libjson-glib-dev
     libsqlite3-dev libqrencode-dev libespeak-ng-dev espeak-ng libsystemd-dev
     fonts-noto-cjk
+    libleptonica-dev
     # test rigs: screens, accessibility, compositor
     xvfb xauth x11-apps imagemagick matchbox-window-manager xdotool at-spi2-core
     dbus dbus-x11 python3-pyatspi python3-dogtail cage grim xwayland
