@@ -491,24 +491,49 @@ same_items (GPtrArray *a, GPtrArray *b)
   return TRUE;
 }
 
+static gboolean
+contains_item (GPtrArray *items, LinliUsbDeviceInfo *item)
+{
+  for (guint i = 0; i < items->len; i++)
+    if (linli_usb_device_info_equal (item, g_ptr_array_index (items, i)))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+log_item (LinliUsbDeviceInfo *item, const char *what)
+{
+  LinliUsbRole role = linli_usb_device_info_get_role (item);
+
+  if (linli_usb_device_info_get_bus (item) == 0)
+    g_message ("USB %s %s: %s", linli_usb_role_to_string (role),
+               linli_usb_device_info_get_id (item), what);
+  else
+    g_message ("USB %s %s: %s (bus %u device %u)",
+               role == LINLI_USB_ROLE_NONE ? "device" : linli_usb_role_to_string (role),
+               linli_usb_device_info_get_id (item), what, linli_usb_device_info_get_bus (item),
+               linli_usb_device_info_get_address (item));
+}
+
+/* Ids, roles and states only: what a maintainer reads in the journal when a
+ * device drops out or a stranger appears. */
 static void
 log_changes (GPtrArray *before, GPtrArray *after)
 {
-  /* Ids, roles and states only: what a maintainer reads in the journal
-   * when a device drops out. */
+  for (guint i = 0; i < before->len; i++)
+    {
+      LinliUsbDeviceInfo *item = g_ptr_array_index (before, i);
+
+      if (linli_usb_device_info_get_state (item) == LINLI_USB_DEVICE_UNEXPECTED
+          && !contains_item (after, item))
+        log_item (item, "gone");
+    }
   for (guint i = 0; i < after->len; i++)
     {
       LinliUsbDeviceInfo *item = g_ptr_array_index (after, i);
-      gboolean known = FALSE;
 
-      for (guint j = 0; j < before->len && !known; j++)
-        known = linli_usb_device_info_equal (item, g_ptr_array_index (before, j));
-      if (!known)
-        g_message ("USB %s %s: %s (bus %u device %u)",
-                   linli_usb_role_to_string (linli_usb_device_info_get_role (item)),
-                   linli_usb_device_info_get_id (item),
-                   linli_usb_device_state_to_string (linli_usb_device_info_get_state (item)),
-                   linli_usb_device_info_get_bus (item), linli_usb_device_info_get_address (item));
+      if (!contains_item (before, item))
+        log_item (item, linli_usb_device_state_to_string (linli_usb_device_info_get_state (item)));
     }
 }
 
