@@ -11,6 +11,8 @@
 
 #include <stdlib.h>
 
+#include "linli-usb-inventory.h"
+
 G_DEFINE_QUARK (linli_config_error_quark, linli_config_error)
 
 typedef enum
@@ -19,6 +21,7 @@ typedef enum
   KEY_BOOLEAN,
   KEY_INT,
   KEY_CHOICE,
+  KEY_USB_IDS, /* "VVVV:PPPP[;VVVV:PPPP…]", see linli_usb_inventory_parse_ids() */
 } KeyType;
 
 typedef struct
@@ -69,6 +72,12 @@ static const KeySpec key_specs[] = {
   { "platform", "key", KEY_STRING, "/etc/linli/kiosk.key" },
   { "platform", "outbox", KEY_STRING, "/var/lib/linli/outbox.sqlite" },
   { "platform", "cache-dir", KEY_STRING, "/var/lib/linli/cache" },
+  /* The USB inventory (docs/usb-inventory.md): vendor:product ids per role. */
+  { "usb", "id-reader", KEY_USB_IDS, "" },
+  { "usb", "printer", KEY_USB_IDS, "" },
+  { "usb", "camera", KEY_USB_IDS, "" },
+  { "usb", "keypad", KEY_USB_IDS, "" },
+  { "usb", "poll-interval", KEY_INT, "5", 1, 3600 },
 };
 
 struct _LinliConfig
@@ -227,6 +236,17 @@ validate (LinliConfig *self, const KeySpec *spec, GKeyFile *file)
         return NULL;
       }
 
+    case KEY_USB_IDS:
+      {
+        g_autofree char *value = g_key_file_get_value (file, spec->group, spec->key, NULL);
+
+        if (value != NULL && linli_usb_inventory_parse_ids (g_strstrip (value), NULL, &error))
+          return g_steal_pointer (&value);
+        add_problem (self, spec->group, spec->key, "%s; using \"%s\"",
+                     error != NULL ? error->message : "no value", spec->fallback);
+        return NULL;
+      }
+
     default:
       g_assert_not_reached ();
     }
@@ -350,8 +370,10 @@ lookup (const char *group, const char *key, KeyType type)
 
   /* Asking for an undeclared key is a programming error, not a runtime fault. */
   g_return_val_if_fail (spec != NULL, NULL);
-  g_return_val_if_fail (spec->type == type || (type == KEY_STRING && spec->type == KEY_CHOICE),
-                        NULL);
+  g_return_val_if_fail (
+      spec->type == type
+          || (type == KEY_STRING && (spec->type == KEY_CHOICE || spec->type == KEY_USB_IDS)),
+      NULL);
   return spec;
 }
 

@@ -72,3 +72,28 @@ linli_devices_new_from_config (LinliConfig *config)
 
   return G_LIST_MODEL (store);
 }
+
+/* Returns: (transfer full): an inventory expecting the devices of [usb] */
+LinliUsbInventory *
+linli_devices_new_usb_inventory (LinliConfig *config)
+{
+  static const LinliUsbRole roles[] = { LINLI_USB_ROLE_ID_READER, LINLI_USB_ROLE_PRINTER,
+                                        LINLI_USB_ROLE_CAMERA, LINLI_USB_ROLE_KEYPAD };
+  LinliUsbInventory *inventory = linli_usb_inventory_new ();
+
+  g_return_val_if_fail (LINLI_IS_CONFIG (config), inventory);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (roles); i++)
+    {
+      const char *key = linli_usb_role_to_string (roles[i]);
+      g_autoptr (GError) error = NULL;
+
+      /* LinliConfig validated the ids: a bad value is already its default. */
+      if (!linli_usb_inventory_set_role_ids (inventory, roles[i],
+                                             linli_config_get_string (config, "usb", key), &error))
+        g_warning ("[usb] %s: %s", key, error->message);
+    }
+  linli_usb_inventory_set_interval (inventory,
+                                    (guint) linli_config_get_int (config, "usb", "poll-interval"));
+  return inventory;
+}

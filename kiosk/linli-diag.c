@@ -9,6 +9,7 @@
  *   linli-diag [--config PATH] platform ping|catalog|outbox [--json]
  *   linli-diag [--config PATH] print-test [--printer NAME] [--format pdf|escpos]
  *   linli-diag [--config PATH] camera-snap [--source DESCRIPTION] [--document] -o FILE.jpg
+ *   linli-diag [--config PATH] usb [--json]
  *
  * It reads the same configuration as the kiosk and probes the same devices
  * the same way, so what it reports is what the kiosk would see. Exit status:
@@ -31,6 +32,7 @@
 #include "linli-diag-platform.h"
 #include "linli-diag-print-test.h"
 #include "linli-diag-read-id.h"
+#include "linli-diag-usb.h"
 #include "linli-voice.h"
 
 #define EXIT_USAGE 2
@@ -54,6 +56,7 @@ static const char usage_text[]
       "FILE.jpg\n"
       "       linli-diag [--config PATH] read-id [--device TTY | --usb VID:PID] [--timeout S] "
       "[--json]\n"
+      "       linli-diag [--config PATH] usb [--json]\n"
       "       linli-diag --version\n";
 
 static int G_GNUC_PRINTF (1, 2) usage_error (const char *format, ...)
@@ -464,7 +467,8 @@ main (int argc, char **argv)
                                          "  read-id   read a resident ID card (GA 467 reader)\n"
                                          "  platform ping|catalog|outbox  the county platform\n"
                                          "  print-test  print a test receipt and wait for it\n"
-                                         "  camera-snap take one picture and write a JPEG");
+                                         "  camera-snap take one picture and write a JPEG\n"
+                                         "  usb       the USB devices against the roles of [usb]");
   g_option_context_add_main_entries (context, entries, NULL);
 
   command_index = find_command (argc, argv);
@@ -473,7 +477,8 @@ main (int argc, char **argv)
           || g_str_equal (argv[command_index], "read-id")
           || g_str_equal (argv[command_index], "platform")
           || g_str_equal (argv[command_index], "print-test")
-          || g_str_equal (argv[command_index], "camera-snap")))
+          || g_str_equal (argv[command_index], "camera-snap")
+          || g_str_equal (argv[command_index], "usb")))
     {
       /* Copied first: parsing the global part may rewrite argv around it. */
       g_auto (GStrv) command_argv = g_strdupv (argv + command_index);
@@ -491,6 +496,8 @@ main (int argc, char **argv)
         }
       if (g_str_equal (command_argv[0], "camera-snap"))
         return linli_diag_camera_snap (config, (int) g_strv_length (command_argv), command_argv);
+      if (g_str_equal (command_argv[0], "usb"))
+        return linli_diag_usb (config, (int) g_strv_length (command_argv), command_argv);
       if (g_str_equal (command_argv[0], "print-test"))
         return linli_diag_print_test (config, (int) g_strv_length (command_argv), command_argv);
       if (g_str_equal (command_argv[0], "platform"))

@@ -36,6 +36,7 @@ struct _LinliKiosk
   GListStore *services;  /* LinliServiceTile: the home screen's tiles */
   LinliCatalog *catalog; /* the platform's, or NULL: built-in tiles */
   GListModel *devices;
+  LinliUsbInventory *usb_inventory; /* LinliUsbDeviceInfo, for the maintenance view */
   LinliVoice *voice;
 
   /* The resident of the running session, as their card says; dropped (and
@@ -186,6 +187,7 @@ linli_kiosk_dispose (GObject *object)
   g_clear_object (&self->services);
   g_clear_pointer (&self->catalog, linli_catalog_unref);
   g_clear_object (&self->devices);
+  g_clear_object (&self->usb_inventory); /* its dispose stops its worker */
   g_clear_object (&self->config);
 
   G_OBJECT_CLASS (linli_kiosk_parent_class)->dispose (object);
@@ -455,6 +457,15 @@ linli_kiosk_new (LinliConfig *config)
     replace_tiles (self, builtin);
   }
   self->devices = linli_devices_new_from_config (config);
+  self->usb_inventory = linli_devices_new_usb_inventory (config);
+  {
+    g_autoptr (GError) usb_error = NULL;
+
+    /* Without libusb the roles are listed as absent, with the reason: a
+     * finding for the maintenance view, not a reason to stop. */
+    if (!linli_usb_inventory_start (self->usb_inventory, &usb_error))
+      g_message ("%s", usb_error->message);
+  }
   self->platform_link = linli_platform_link_new (config);
   g_signal_connect_swapped (self->platform_link, "notify::catalog",
                             G_CALLBACK (on_platform_catalog), self);
@@ -605,6 +616,14 @@ linli_kiosk_get_devices (LinliKiosk *self)
 {
   g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
   return self->devices;
+}
+
+/* Returns: (transfer none): the USB inventory, a list of #LinliUsbDeviceInfo */
+GListModel *
+linli_kiosk_get_usb_inventory (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return G_LIST_MODEL (self->usb_inventory);
 }
 
 const char *

@@ -22,6 +22,7 @@ LinliConfig *linli_kiosk_get_config (LinliKiosk *self);
 LinliSession *linli_kiosk_get_session (LinliKiosk *self);
 GListModel *linli_kiosk_get_services (LinliKiosk *self);
 GListModel *linli_kiosk_get_devices (LinliKiosk *self);
+GListModel *linli_kiosk_get_usb_inventory (LinliKiosk *self);
 GListModel *linli_kiosk_get_category_items (LinliKiosk *self, const char *category);
 LinliServiceTile *linli_kiosk_find_tile (LinliKiosk *self, const char *code);
 void linli_kiosk_start_platform (LinliKiosk *self);
