@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "linli-camera.h"
+#include "linli-document.h"
 
 #define EXIT_USAGE 2
 
@@ -86,12 +87,6 @@ linli_diag_camera_snap (LinliConfig *config, int argc, char **argv)
   if (source != NULL && *source == '\0')
     return camera_snap_usage_error ("--source needs a GStreamer description");
 
-  if (document)
-    {
-      g_printerr ("linli-diag: camera-snap: document processing is not available in this build\n");
-      return EXIT_FAILURE;
-    }
-
   if (source == NULL)
     source = g_strdup (linli_config_get_string (config, "devices", "camera-source"));
   camera = linli_camera_new (source);
@@ -106,6 +101,30 @@ linli_diag_camera_snap (LinliConfig *config, int argc, char **argv)
     {
       g_printerr ("linli-diag: camera-snap: %s\n", error->message);
       return EXIT_FAILURE;
+    }
+
+  if (document)
+    {
+      /* The page as the kiosk keeps it for an application: cropped to the
+       * paper, straightened, made legible (devices/linli-document.c). */
+      LinliDocumentReport report;
+      g_autoptr (GBytes) page = linli_document_process (jpeg, &report, &error);
+
+      if (page == NULL)
+        {
+          g_printerr ("linli-diag: camera-snap: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      g_print ("document page: %dx%d from the %dx%d box at %d,%d; skew %.2f° corrected%s; "
+               "%.0f ms\n",
+               report.width, report.height, report.page_width, report.page_height, report.page_x,
+               report.page_y, report.skew_degrees,
+               report.skew_from_edges ? " (from the page's edges)" : "",
+               (double) report.elapsed_us / 1000.0);
+      g_bytes_unref (jpeg);
+      jpeg = g_steal_pointer (&page);
+      width = report.width;
+      height = report.height;
     }
 
   /* A picture may show a resident's documents: readable by its owner only. */
