@@ -69,6 +69,9 @@ static const KeySpec key_specs[] = {
   { "platform", "key", KEY_STRING, "/etc/linli/kiosk.key" },
   { "platform", "outbox", KEY_STRING, "/var/lib/linli/outbox.sqlite" },
   { "platform", "cache-dir", KEY_STRING, "/var/lib/linli/cache" },
+  { "platform", "heartbeat-interval", KEY_INT, "60", 0, 86400 },
+  { "maintenance", "pin-hash", KEY_STRING, "" },
+  { "maintenance", "audit-db", KEY_STRING, "/var/lib/linli/audit.db" },
 };
 
 struct _LinliConfig
