@@ -16,6 +16,7 @@
 #include "linli-platform-link.h"
 #include "linli-printer.h"
 #include "linli-receipt.h"
+#include "linli-heartbeat-reporter.h"
 
 #include <glib/gi18n.h>
 #include <libintl.h>
@@ -55,6 +56,10 @@ struct _LinliKiosk
 
   guint staff_calls;
   guint64 sessions_served;
+
+  /* Maintenance: uptime, heartbeat. */
+  gint64 started_us;
+  LinliHeartbeatReporter *heartbeat;
 };
 
 G_DEFINE_FINAL_TYPE (LinliKiosk, linli_kiosk, G_TYPE_OBJECT)
@@ -182,6 +187,9 @@ linli_kiosk_dispose (GObject *object)
         else if (LINLI_IS_PCSC_READER (device))
           linli_pcsc_reader_stop (LINLI_PCSC_READER (device));
       }
+  if (self->heartbeat != NULL)
+    linli_heartbeat_reporter_stop (self->heartbeat);
+  g_clear_object (&self->heartbeat);
   if (self->platform_link != NULL)
     g_signal_handlers_disconnect_by_data (self->platform_link, self);
   g_clear_object (&self->platform_link);
@@ -464,6 +472,8 @@ linli_kiosk_new (LinliConfig *config)
                             self);
   attach_voice (self);
   reset_presentation (self);
+  self->started_us = g_get_monotonic_time ();
+  self->heartbeat = linli_heartbeat_reporter_new (self, linli_log_ring_get_default ());
   return self;
 }
 
@@ -519,6 +529,23 @@ linli_kiosk_start_platform (LinliKiosk *self)
 {
   g_return_if_fail (LINLI_IS_KIOSK (self));
   linli_platform_link_start (self->platform_link);
+  linli_heartbeat_reporter_start (self->heartbeat);
+}
+
+/* Seconds since the kiosk started. */
+guint64
+linli_kiosk_get_uptime_seconds (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), 0);
+  return (guint64) ((g_get_monotonic_time () - self->started_us) / G_USEC_PER_SEC);
+}
+
+/* Returns: (transfer none) */
+LinliHeartbeatReporter *
+linli_kiosk_get_heartbeat_reporter (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->heartbeat;
 }
 
 /* TRUE when the platform answered its last request: the screens can offer
