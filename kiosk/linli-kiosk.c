@@ -17,6 +17,7 @@
 #include "linli-printer.h"
 #include "linli-receipt.h"
 #include "linli-heartbeat-reporter.h"
+#include "linli-maintenance-mode.h"
 
 #include <glib/gi18n.h>
 #include <libintl.h>
@@ -60,6 +61,7 @@ struct _LinliKiosk
   /* Maintenance: uptime, heartbeat. */
   gint64 started_us;
   LinliHeartbeatReporter *heartbeat;
+  LinliMaintenanceMode *maintenance;
 };
 
 G_DEFINE_FINAL_TYPE (LinliKiosk, linli_kiosk, G_TYPE_OBJECT)
@@ -190,6 +192,7 @@ linli_kiosk_dispose (GObject *object)
   if (self->heartbeat != NULL)
     linli_heartbeat_reporter_stop (self->heartbeat);
   g_clear_object (&self->heartbeat);
+  g_clear_object (&self->maintenance);
   if (self->platform_link != NULL)
     g_signal_handlers_disconnect_by_data (self->platform_link, self);
   g_clear_object (&self->platform_link);
@@ -474,6 +477,7 @@ linli_kiosk_new (LinliConfig *config)
   reset_presentation (self);
   self->started_us = g_get_monotonic_time ();
   self->heartbeat = linli_heartbeat_reporter_new (self, linli_log_ring_get_default ());
+  self->maintenance = linli_maintenance_mode_new (self);
   return self;
 }
 
@@ -538,6 +542,14 @@ linli_kiosk_get_uptime_seconds (LinliKiosk *self)
 {
   g_return_val_if_fail (LINLI_IS_KIOSK (self), 0);
   return (guint64) ((g_get_monotonic_time () - self->started_us) / G_USEC_PER_SEC);
+}
+
+/* Returns: (transfer none) */
+LinliMaintenanceMode *
+linli_kiosk_get_maintenance (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->maintenance;
 }
 
 /* Returns: (transfer none) */
@@ -974,6 +986,17 @@ on_card_read (LinliDevice *reader, LinliIdentity *identity, LinliKiosk *self)
 {
   LinliSessionState state = linli_session_get_state (self->session);
 
+  /* In maintenance mode a card never starts a session: the card test
+   * sees its type and masked number only. */
+  if (linli_maintenance_mode_get_active (self->maintenance))
+    {
+      g_autofree char *masked = linli_identity_dup_masked_id_number (identity);
+
+      linli_maintenance_mode_take_card (
+          self->maintenance, linli_card_type_to_string (linli_identity_get_card_type (identity)),
+          masked);
+      return;
+    }
   /* A card placed while someone is being served belongs to that visit
    * only if the visit has no identity yet (started without a card). */
   if (self->identity != NULL)
