@@ -465,6 +465,68 @@ linli_maintenance_mode_get_paper_text (LinliMaintenanceMode *self)
     }
 }
 
+static const char *
+kind_text (LinliDeviceKind kind)
+{
+  switch (kind)
+    {
+    case LINLI_DEVICE_KIND_ID_READER:
+      return _ ("ID card reader");
+    case LINLI_DEVICE_KIND_CARD_READER:
+      return _ ("Social security card reader");
+    case LINLI_DEVICE_KIND_PRINTER:
+      return _ ("Printer");
+    case LINLI_DEVICE_KIND_CAMERA:
+      return _ ("Document camera");
+    case LINLI_DEVICE_KIND_VOICE:
+    default:
+      return _ ("Voice");
+    }
+}
+
+static const char *
+state_text (LinliDeviceState state)
+{
+  switch (state)
+    {
+    case LINLI_DEVICE_STATE_READY:
+      return _ ("ready");
+    case LINLI_DEVICE_STATE_BUSY:
+      return _ ("busy");
+    case LINLI_DEVICE_STATE_FAULT:
+      return _ ("fault");
+    case LINLI_DEVICE_STATE_ABSENT:
+    default:
+      return _ ("not connected");
+    }
+}
+
+char *
+linli_maintenance_mode_describe_device (LinliMaintenanceMode *self, gpointer device)
+{
+  LinliDevice *d = device;
+  const char *name;
+  const char *detail;
+
+  g_return_val_if_fail (LINLI_IS_MAINTENANCE_MODE (self), NULL);
+  g_return_val_if_fail (LINLI_IS_DEVICE (device), NULL);
+  name = linli_device_get_name (d);
+  detail = linli_device_get_detail (d);
+  return g_strdup_printf ("%s%s%s: %s%s%s", kind_text (linli_device_get_kind (d)),
+                          name != NULL && *name != '\0' ? " " : "", name != NULL ? name : "",
+                          state_text (linli_device_get_state (d)),
+                          detail != NULL && *detail != '\0' ? " — " : "",
+                          detail != NULL ? detail : "");
+}
+
+void
+linli_maintenance_mode_note_platform_check (LinliMaintenanceMode *self)
+{
+  g_return_if_fail (LINLI_IS_MAINTENANCE_MODE (self));
+  if (self->active)
+    audit (self, "platform-check", NULL);
+}
+
 void
 linli_maintenance_mode_restart (LinliMaintenanceMode *self)
 {

@@ -75,6 +75,11 @@ const char *linli_maintenance_mode_get_last_heartbeat_error (LinliMaintenanceMod
 /* The printer's paper in words for maintainers (纸张正常, 缺纸…), through
  * gettext. */
 const char *linli_maintenance_mode_get_paper_text (LinliMaintenanceMode *self);
+/* One line for the device health list: "kind name: state — detail", in
+ * words through gettext. @device: a LinliDevice of linli_kiosk_get_devices(). */
+char *linli_maintenance_mode_describe_device (LinliMaintenanceMode *self, gpointer device);
+/* Audits the reachability check the screen is about to make. */
+void linli_maintenance_mode_note_platform_check (LinliMaintenanceMode *self);
 /* Audits, then exits the process with LINLI_MAINTENANCE_EXIT_RESTART. */
 G_NORETURN void linli_maintenance_mode_restart (LinliMaintenanceMode *self);
 
