@@ -50,18 +50,12 @@ static void
 update_dots (LinliPinPage *self)
 {
   g_autoptr (GString) dots = g_string_new (NULL);
-  g_autofree char *spoken = NULL;
 
   for (gsize i = 0; i < self->length; i++)
     g_string_append (dots, "● ");
   if (self->length == 0)
     g_string_append (dots, "—");
   gtk_label_set_label (self->dots, dots->str);
-  spoken = g_strdup_printf (
-      g_dngettext (GETTEXT_PACKAGE, "%u digit entered", "%u digits entered", (guint) self->length),
-      (guint) self->length);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->dots), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  spoken, -1);
 }
 
 static void
@@ -81,12 +75,11 @@ locked_text (gint64 seconds)
   /* Rounded up: "0 minutes" would invite a try that is refused. */
   if (seconds % 60 != 0)
     minutes++;
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "Too many wrong PINs. Maintenance is locked for %d more "
-                                       "minute.",
-                                       "Too many wrong PINs. Maintenance is locked for %d more "
-                                       "minutes.",
-                                       (gulong) minutes),
+  return g_strdup_printf (ngettext ("Too many wrong PINs. Maintenance is locked for %d more "
+                                    "minute.",
+                                    "Too many wrong PINs. Maintenance is locked for %d more "
+                                    "minutes.",
+                                    (gulong) minutes),
                           (int) minutes);
 }
 
