@@ -170,7 +170,8 @@ label = expect_label_containing("纸张：", timeout=5)
 wait_for("the paper state 缺纸", lambda: find("label", "纸张：缺纸"), timeout=15)
 printer = wait_for("the printer's line",
                    lambda: next((a for a in find_all("label")
-                                 if (a.name or "").startswith(f"打印机 {QUEUE}")), None))
+                                 if (a.name or "").startswith("打印机")
+                                 and QUEUE in a.name and "media-empty" in a.name), None))
 ok(f"before any resident printed, the maintenance page says 缺纸 ({printer.name})")
 wait_for("the platform's TLS details",
          lambda: next((a for a in find_all("label") if "TLS 1." in (a.name or "")), None),
