@@ -91,6 +91,16 @@ update_devices (LinliMaintenancePage *self)
   gtk_label_set_label (self->paper, paper);
 }
 
+/* Devices notify all day long while residents use the kiosk: the lines
+ * are only rebuilt while someone can see them (refresh rebuilds them on
+ * the way in). */
+static void
+on_device_notify (LinliMaintenancePage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_devices (self);
+}
+
 static void
 watch_devices (LinliMaintenancePage *self)
 {
@@ -100,7 +110,7 @@ watch_devices (LinliMaintenancePage *self)
   for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
     {
       g_autoptr (GObject) device = g_list_model_get_item (devices, i);
-      g_signal_connect_object (device, "notify", G_CALLBACK (update_devices), self,
+      g_signal_connect_object (device, "notify", G_CALLBACK (on_device_notify), self,
                                G_CONNECT_SWAPPED);
     }
   update_devices (self);
