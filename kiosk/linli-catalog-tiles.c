@@ -52,6 +52,8 @@ linli_catalog_tiles_for_home (LinliCatalog *catalog)
 
   /* Stable sort: equal orders keep the catalog's own order. */
   categories = g_ptr_array_copy (catalog->categories, NULL, NULL);
+  /* The copy inherits the catalog's free function: it only borrows. */
+  g_ptr_array_set_free_func (categories, NULL);
   g_ptr_array_sort (categories, compare_categories);
 
   for (guint i = 0; i < categories->len; i++)

@@ -78,6 +78,9 @@ static const KeySpec key_specs[] = {
   { "usb", "camera", KEY_USB_IDS, "" },
   { "usb", "keypad", KEY_USB_IDS, "" },
   { "usb", "poll-interval", KEY_INT, "5", 1, 3600 },
+  { "platform", "heartbeat-interval", KEY_INT, "60", 0, 86400 },
+  { "maintenance", "pin-hash", KEY_STRING, "" },
+  { "maintenance", "audit-db", KEY_STRING, "/var/lib/linli/audit.db" },
 };
 
 struct _LinliConfig

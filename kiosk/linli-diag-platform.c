@@ -24,6 +24,7 @@
 #include "linli-catalog-cache.h"
 #include "linli-outbox.h"
 #include "linli-platform.h"
+#include "linli-platform-probe.h"
 
 #define EXIT_USAGE 2
 
@@ -66,17 +67,6 @@ add_string (JsonBuilder *builder, const char *name, const char *value)
 }
 
 static char *
-format_time (GDateTime *time)
-{
-  g_autoptr (GDateTime) local = NULL;
-
-  if (time == NULL)
-    return NULL;
-  local = g_date_time_to_local (time);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S %z");
-}
-
-static char *
 format_usec (gint64 usec)
 {
   g_autoptr (GDateTime) seconds = NULL;
@@ -86,7 +76,7 @@ format_usec (gint64 usec)
     return NULL;
   seconds = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
   time = g_date_time_add (seconds, usec % G_USEC_PER_SEC);
-  return format_time (time);
+  return linli_platform_probe_format_time (time);
 }
 
 /* ---- ping ---- */
@@ -113,113 +103,6 @@ wait_for (Wait *wait)
   return wait->result;
 }
 
-static const char *
-protocol_name (GTlsProtocolVersion version)
-{
-  switch (version)
-    {
-    case G_TLS_PROTOCOL_VERSION_TLS_1_0:
-      return "TLS 1.0";
-    case G_TLS_PROTOCOL_VERSION_TLS_1_1:
-      return "TLS 1.1";
-    case G_TLS_PROTOCOL_VERSION_TLS_1_2:
-      return "TLS 1.2";
-    case G_TLS_PROTOCOL_VERSION_TLS_1_3:
-      return "TLS 1.3";
-    default:
-      return "unknown";
-    }
-}
-
-typedef struct
-{
-  char *error;
-  char *protocol;
-  char *cipher;
-  char *server_subject;
-  char *server_issuer;
-  char *server_valid_until;
-} TlsReport;
-
-static void
-tls_report_clear (TlsReport *report)
-{
-  g_free (report->error);
-  g_free (report->protocol);
-  g_free (report->cipher);
-  g_free (report->server_subject);
-  g_free (report->server_issuer);
-  g_free (report->server_valid_until);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TlsReport, tls_report_clear)
-
-/* A handshake the way the kiosk's client makes it: the pinned CA only, the
- * kiosk's certificate. */
-static void
-probe_tls (LinliConfig *config, GUri *uri, TlsReport *report)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GTlsDatabase) database
-      = g_tls_file_database_new (linli_config_get_string (config, "platform", "ca"), &error);
-  g_autoptr (GTlsCertificate) client_cert = NULL;
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketConnection) connection = NULL;
-  g_autoptr (GIOStream) tls = NULL;
-  g_autoptr (GSocketConnectable) identity = NULL;
-  GTlsCertificate *peer;
-  int port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 443;
-
-  if (database == NULL)
-    {
-      report->error = g_strdup_printf ("pinned CA: %s", error->message);
-      return;
-    }
-  client_cert = g_tls_certificate_new_from_files (
-      linli_config_get_string (config, "platform", "cert"),
-      linli_config_get_string (config, "platform", "key"), &error);
-  if (client_cert == NULL)
-    {
-      report->error = g_strdup_printf ("kiosk certificate: %s", error->message);
-      return;
-    }
-  g_socket_client_set_timeout (client, 10);
-  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri), (guint16) port, NULL,
-                                                &error);
-  if (connection == NULL)
-    {
-      report->error = g_strdup_printf ("connect: %s", error->message);
-      return;
-    }
-  identity = g_network_address_new (g_uri_get_host (uri), (guint16) port);
-  tls = g_tls_client_connection_new (G_IO_STREAM (connection), identity, &error);
-  if (tls == NULL)
-    {
-      report->error = g_strdup_printf ("TLS: %s", error->message);
-      return;
-    }
-  g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
-  g_tls_connection_set_certificate (G_TLS_CONNECTION (tls), client_cert);
-  if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error))
-    {
-      report->error = g_strdup_printf ("TLS handshake: %s", error->message);
-      return;
-    }
-  report->protocol
-      = g_strdup (protocol_name (g_tls_connection_get_protocol_version (G_TLS_CONNECTION (tls))));
-  report->cipher = g_tls_connection_get_ciphersuite_name (G_TLS_CONNECTION (tls));
-  peer = g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (tls));
-  if (peer != NULL)
-    {
-      g_autoptr (GDateTime) until = g_tls_certificate_get_not_valid_after (peer);
-
-      report->server_subject = g_tls_certificate_get_subject_name (peer);
-      report->server_issuer = g_tls_certificate_get_issuer_name (peer);
-      report->server_valid_until = format_time (until);
-    }
-  g_io_stream_close (tls, NULL, NULL);
-}
-
 static LinliPlatform *
 make_platform (LinliConfig *config, GError **error)
 {
@@ -243,7 +126,7 @@ run_ping (LinliConfig *config, gboolean json)
   g_autoptr (GError) error = NULL;
   g_autoptr (LinliPlatform) platform = make_platform (config, &error);
   g_autoptr (GUri) uri = NULL;
-  g_auto (TlsReport) tls = { 0 };
+  g_autoptr (LinliPlatformProbe) tls = NULL;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Wait wait = { loop, NULL };
   g_autoptr (LinliCatalog) catalog = NULL;
@@ -262,7 +145,15 @@ run_ping (LinliConfig *config, gboolean json)
       g_printerr ("linli-diag: platform: [platform] url: %s\n", error->message);
       return EXIT_FAILURE;
     }
-  probe_tls (config, uri, &tls);
+  /* The TLS report from the probe the maintenance screen uses too. */
+  linli_platform_probe_async (config, NULL, on_done, &wait);
+  tls = linli_platform_probe_finish (wait_for (&wait), &error);
+  g_clear_object (&wait.result);
+  if (tls == NULL)
+    {
+      g_printerr ("linli-diag: platform: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
 
   /* An HTTP request with the kiosk's own client: no cache, so the answer
    * is the platform's and not the disk's. */
@@ -289,12 +180,14 @@ run_ping (LinliConfig *config, gboolean json)
       add_string (builder, "kiosk_id", linli_platform_get_kiosk_id (platform));
       json_builder_set_member_name (builder, "reachable");
       json_builder_add_boolean_value (builder, catalog != NULL);
-      add_string (builder, "tls_error", tls.error);
-      add_string (builder, "tls_protocol", tls.protocol);
-      add_string (builder, "tls_cipher", tls.cipher);
-      add_string (builder, "server_subject", tls.server_subject);
-      add_string (builder, "server_issuer", tls.server_issuer);
-      add_string (builder, "server_valid_until", tls.server_valid_until);
+      add_string (builder, "tls_error", tls->error);
+      add_string (builder, "tls_protocol", tls->protocol);
+      add_string (builder, "tls_cipher", tls->cipher);
+      add_string (builder, "server_subject", tls->server_subject);
+      add_string (builder, "server_issuer", tls->server_issuer);
+      add_string (builder, "server_valid_until", tls->server_valid_until);
+      json_builder_set_member_name (builder, "tls_round_trip_ms");
+      json_builder_add_double_value (builder, tls->round_trip_ms);
       add_string (builder, "catalog_version", catalog != NULL ? catalog->version : NULL);
       add_string (builder, "error_code",
                   catalog == NULL ? linli_platform_error_get_code (error) : NULL);
@@ -308,16 +201,18 @@ run_ping (LinliConfig *config, gboolean json)
     {
       g_print ("platform  %s\n", linli_platform_get_base_url (platform));
       g_print ("kiosk id  %s\n", linli_platform_get_kiosk_id (platform));
-      if (tls.error != NULL)
-        g_print ("tls       %s\n", tls.error);
+      if (tls->error != NULL)
+        g_print ("tls       %s\n", tls->error);
       else
         {
-          g_print ("tls       %s, %s\n", tls.protocol, tls.cipher != NULL ? tls.cipher : "?");
-          g_print ("server    %s\n", tls.server_subject != NULL ? tls.server_subject : "?");
+          g_print ("tls       %s, %s (connect + handshake %.0f ms)\n", tls->protocol,
+                   tls->cipher != NULL ? tls->cipher : "?", tls->round_trip_ms);
+          g_print ("server    %s\n", tls->server_subject != NULL ? tls->server_subject : "?");
           g_print ("issuer    %s (the pinned CA %s)\n",
-                   tls.server_issuer != NULL ? tls.server_issuer : "?",
+                   tls->server_issuer != NULL ? tls->server_issuer : "?",
                    linli_config_get_string (config, "platform", "ca"));
-          g_print ("valid to  %s\n", tls.server_valid_until != NULL ? tls.server_valid_until : "?");
+          g_print ("valid to  %s\n",
+                   tls->server_valid_until != NULL ? tls->server_valid_until : "?");
         }
       g_print ("answer    %s\n", answer);
     }
@@ -359,7 +254,7 @@ run_catalog (LinliConfig *config, gboolean json)
       g_printerr ("linli-diag: platform: no catalog: %s\n", error->message);
       return EXIT_FAILURE;
     }
-  generated = format_time (catalog->generated_at);
+  generated = linli_platform_probe_format_time (catalog->generated_at);
 
   if (json)
     {
@@ -461,7 +356,7 @@ run_outbox (LinliConfig *config, gboolean json)
       return EXIT_FAILURE;
     }
   oldest = linli_outbox_get_oldest (outbox);
-  oldest_text = format_time (oldest);
+  oldest_text = linli_platform_probe_format_time (oldest);
 
   if (json)
     {

@@ -17,14 +17,10 @@
 
 #include <stdlib.h>
 
-#include "linli-build-config.h"
-#include "linli-escpos.h"
+#include "linli-print-test.h"
 #include "linli-printer.h"
-#include "linli-receipt.h"
 
 #define EXIT_USAGE 2
-/* 80 mm of a 203 dpi thermal head. */
-#define ESCPOS_WIDTH_PX 576
 
 static const char print_test_usage[]
     = "Usage: linli-diag [--config PATH] print-test [--printer NAME] [--format pdf|escpos]\n";
@@ -55,36 +51,6 @@ on_printed (GObject *source, GAsyncResult *result, gpointer user_data)
 
   wait->printed = linli_printer_print_finish (LINLI_PRINTER (source), result, &wait->error);
   g_main_loop_quit (wait->loop);
-}
-
-static GBytes *
-render (const char *kiosk_id, const char *printer_name, gboolean escpos, GError **error)
-{
-  g_autoptr (LinliReceipt) receipt = linli_receipt_new ("print-test", error);
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M:%S");
-  g_autofree char *qr = NULL;
-  cairo_surface_t *surface;
-  GBytes *bytes;
-
-  if (receipt == NULL)
-    return NULL;
-  qr = g_strdup_printf ("LINLI PRINT TEST %s %s", kiosk_id, when);
-  if (!linli_receipt_set (receipt, "kiosk_id", kiosk_id, error)
-      || !linli_receipt_set (receipt, "datetime", when, error)
-      || !linli_receipt_set (receipt, "version", LINLI_VERSION, error)
-      || !linli_receipt_set (receipt, "printer", printer_name, error)
-      || !linli_receipt_set (receipt, "qr", qr, error))
-    return NULL;
-  if (!escpos)
-    return linli_receipt_render_pdf (receipt, error);
-
-  surface = linli_receipt_render_raster (receipt, ESCPOS_WIDTH_PX, error);
-  if (surface == NULL)
-    return NULL;
-  bytes = linli_escpos_encode_raster (surface, TRUE);
-  cairo_surface_destroy (surface);
-  return bytes;
 }
 
 int
@@ -125,8 +91,8 @@ linli_diag_print_test (LinliConfig *config, int argc, char **argv)
   queue = printer_name != NULL ? printer_name
                                : linli_config_get_string (config, "devices", "printer");
 
-  document = render (linli_config_get_string (config, "kiosk", "id"),
-                     *queue != '\0' ? queue : "CUPS default", escpos, &error);
+  document = linli_print_test_render (linli_config_get_string (config, "kiosk", "id"),
+                                      *queue != '\0' ? queue : "CUPS default", escpos, &error);
   if (document == NULL)
     {
       g_printerr ("linli-diag: print-test: rendering the receipt: %s\n", error->message);

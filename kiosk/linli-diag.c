@@ -10,6 +10,8 @@
  *   linli-diag [--config PATH] print-test [--printer NAME] [--format pdf|escpos]
  *   linli-diag [--config PATH] camera-snap [--source DESCRIPTION] [--document] -o FILE.jpg
  *   linli-diag [--config PATH] usb [--json]
+ *   linli-diag hash-pin                  (the PIN on stdin)
+ *   linli-diag [--config PATH] audit [-n N]
  *
  * It reads the same configuration as the kiosk and probes the same devices
  * the same way, so what it reports is what the kiosk would see. Exit status:
@@ -31,6 +33,7 @@
 #include "linli-diag-read-card.h"
 #include "linli-diag-platform.h"
 #include "linli-diag-print-test.h"
+#include "linli-diag-hash-pin.h"
 #include "linli-diag-read-id.h"
 #include "linli-diag-usb.h"
 #include "linli-voice.h"
@@ -57,6 +60,8 @@ static const char usage_text[]
       "       linli-diag [--config PATH] read-id [--device TTY | --usb VID:PID] [--timeout S] "
       "[--json]\n"
       "       linli-diag [--config PATH] usb [--json]\n"
+      "       linli-diag hash-pin   (reads the PIN from stdin)\n"
+      "       linli-diag [--config PATH] audit [-n N]\n"
       "       linli-diag --version\n";
 
 static int G_GNUC_PRINTF (1, 2) usage_error (const char *format, ...)
@@ -468,7 +473,9 @@ main (int argc, char **argv)
                                          "  platform ping|catalog|outbox  the county platform\n"
                                          "  print-test  print a test receipt and wait for it\n"
                                          "  camera-snap take one picture and write a JPEG\n"
-                                         "  usb       the USB devices against the roles of [usb]");
+                                         "  usb       the USB devices against the roles of [usb]\n"
+                                         "  hash-pin  hash a maintainer PIN read from stdin\n"
+                                         "  audit     the maintenance audit log, verified");
   g_option_context_add_main_entries (context, entries, NULL);
 
   command_index = find_command (argc, argv);
@@ -478,7 +485,9 @@ main (int argc, char **argv)
           || g_str_equal (argv[command_index], "platform")
           || g_str_equal (argv[command_index], "print-test")
           || g_str_equal (argv[command_index], "camera-snap")
-          || g_str_equal (argv[command_index], "usb")))
+          || g_str_equal (argv[command_index], "usb")
+          || g_str_equal (argv[command_index], "hash-pin")
+          || g_str_equal (argv[command_index], "audit")))
     {
       /* Copied first: parsing the global part may rewrite argv around it. */
       g_auto (GStrv) command_argv = g_strdupv (argv + command_index);
@@ -498,6 +507,10 @@ main (int argc, char **argv)
         return linli_diag_camera_snap (config, (int) g_strv_length (command_argv), command_argv);
       if (g_str_equal (command_argv[0], "usb"))
         return linli_diag_usb (config, (int) g_strv_length (command_argv), command_argv);
+      if (g_str_equal (command_argv[0], "hash-pin"))
+        return linli_diag_hash_pin (config, (int) g_strv_length (command_argv), command_argv);
+      if (g_str_equal (command_argv[0], "audit"))
+        return linli_diag_audit (config, (int) g_strv_length (command_argv), command_argv);
       if (g_str_equal (command_argv[0], "print-test"))
         return linli_diag_print_test (config, (int) g_strv_length (command_argv), command_argv);
       if (g_str_equal (command_argv[0], "platform"))

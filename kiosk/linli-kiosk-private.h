@@ -19,4 +19,7 @@ LinliCatalog *linli_kiosk_get_catalog (LinliKiosk *self);
 LinliPlatformLink *linli_kiosk_get_platform_link (LinliKiosk *self);
 LinliResident *linli_kiosk_get_resident (LinliKiosk *self);
 
+typedef struct _LinliHeartbeatReporter LinliHeartbeatReporter;
+LinliHeartbeatReporter *linli_kiosk_get_heartbeat_reporter (LinliKiosk *self);
+
 G_END_DECLS

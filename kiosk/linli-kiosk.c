@@ -14,6 +14,8 @@
 #include "linli-kiosk-private.h"
 #include "linli-platform-link.h"
 #include "linli-printer.h"
+#include "linli-heartbeat-reporter.h"
+#include "linli-maintenance-mode.h"
 
 #include <glib/gi18n.h>
 #include <libintl.h>
@@ -54,6 +56,11 @@ struct _LinliKiosk
 
   guint staff_calls;
   guint64 sessions_served;
+
+  /* Maintenance: uptime, heartbeat. */
+  gint64 started_us;
+  LinliHeartbeatReporter *heartbeat;
+  LinliMaintenanceMode *maintenance;
 };
 
 G_DEFINE_FINAL_TYPE (LinliKiosk, linli_kiosk, G_TYPE_OBJECT)
@@ -181,6 +188,10 @@ linli_kiosk_dispose (GObject *object)
         else if (LINLI_IS_PCSC_READER (device))
           linli_pcsc_reader_stop (LINLI_PCSC_READER (device));
       }
+  if (self->heartbeat != NULL)
+    linli_heartbeat_reporter_stop (self->heartbeat);
+  g_clear_object (&self->heartbeat);
+  g_clear_object (&self->maintenance);
   if (self->platform_link != NULL)
     g_signal_handlers_disconnect_by_data (self->platform_link, self);
   g_clear_object (&self->platform_link);
@@ -473,6 +484,9 @@ linli_kiosk_new (LinliConfig *config)
                             self);
   attach_voice (self);
   reset_presentation (self);
+  self->started_us = g_get_monotonic_time ();
+  self->heartbeat = linli_heartbeat_reporter_new (self, linli_log_ring_get_default ());
+  self->maintenance = linli_maintenance_mode_new (self);
   return self;
 }
 
@@ -528,6 +542,31 @@ linli_kiosk_start_platform (LinliKiosk *self)
 {
   g_return_if_fail (LINLI_IS_KIOSK (self));
   linli_platform_link_start (self->platform_link);
+  linli_heartbeat_reporter_start (self->heartbeat);
+}
+
+/* Seconds since the kiosk started. */
+guint64
+linli_kiosk_get_uptime_seconds (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), 0);
+  return (guint64) ((g_get_monotonic_time () - self->started_us) / G_USEC_PER_SEC);
+}
+
+/* Returns: (transfer none) */
+LinliMaintenanceMode *
+linli_kiosk_get_maintenance (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->maintenance;
+}
+
+/* Returns: (transfer none) */
+LinliHeartbeatReporter *
+linli_kiosk_get_heartbeat_reporter (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->heartbeat;
 }
 
 /* TRUE when the platform answered its last request: the screens can offer
@@ -964,6 +1003,17 @@ on_card_read (LinliDevice *reader, LinliIdentity *identity, LinliKiosk *self)
 {
   LinliSessionState state = linli_session_get_state (self->session);
 
+  /* In maintenance mode a card never starts a session: the card test
+   * sees its type and masked number only. */
+  if (linli_maintenance_mode_get_active (self->maintenance))
+    {
+      g_autofree char *masked = linli_identity_dup_masked_id_number (identity);
+
+      linli_maintenance_mode_take_card (
+          self->maintenance, linli_card_type_to_string (linli_identity_get_card_type (identity)),
+          masked);
+      return;
+    }
   /* A card placed while someone is being served belongs to that visit
    * only if the visit has no identity yet (started without a card). */
   if (self->identity != NULL)

@@ -69,6 +69,9 @@ void linli_kiosk_more_time (LinliKiosk *self);
 void linli_kiosk_call_staff (LinliKiosk *self);
 guint linli_kiosk_get_staff_calls (LinliKiosk *self);
 guint64 linli_kiosk_get_sessions_served (LinliKiosk *self);
+guint64 linli_kiosk_get_uptime_seconds (LinliKiosk *self);
+typedef struct _LinliMaintenanceMode LinliMaintenanceMode;
+LinliMaintenanceMode *linli_kiosk_get_maintenance (LinliKiosk *self);
 
 void linli_kiosk_refresh_devices (LinliKiosk *self);
 void linli_kiosk_start_readers (LinliKiosk *self);

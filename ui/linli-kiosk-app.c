@@ -9,6 +9,7 @@
 #include "linli-build-config.h"
 
 #include "linli-kiosk-app.h"
+#include "linli-log-ring.h"
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -88,6 +89,12 @@ linli_kiosk_app_startup (GApplication *application)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
+  /* The maintenance screen's recent logs, and the heartbeat's error count. */
+  if (linli_log_ring_get_default () == NULL)
+    {
+      g_autoptr (LinliLogRing) ring = linli_log_ring_new (LINLI_LOG_RING_CAPACITY);
+      linli_log_ring_install (ring);
+    }
   config = load_config (self->config_path);
   self->kiosk = linli_kiosk_new (config);
   linli_kiosk_refresh_devices (self->kiosk);

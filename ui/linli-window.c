@@ -18,7 +18,10 @@
 #include "linli-attract-page.h"
 #include "linli-help-page.h"
 #include "linli-home-page.h"
+#include "linli-maintenance-mode.h"
+#include "linli-maintenance-page.h"
 #include "linli-page.h"
+#include "linli-pin-page.h"
 #include "linli-service-page.h"
 #include "linli-timeout-warning.h"
 
@@ -54,6 +57,15 @@ struct _LinliWindow
   gboolean first_frame_reported;
   gboolean screen_pending; /* a new screen waits for its first frame */
   gulong after_paint_id;
+
+  /* Maintenance mode: the PIN pad, the maintenance page, the hidden entry
+   * (taps in the top-left corner) and the USB inventory shown there. */
+  LinliPinPage *pin;
+  LinliMaintenancePage *maintenance;
+  GListModel *usb_model;
+  LinliUsbDescribeFunc usb_describe;
+  guint corner_taps;
+  gint64 first_tap_us;
 };
 
 G_DEFINE_FINAL_TYPE (LinliWindow, linli_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -67,6 +79,10 @@ page_title (LinliWindow *self, const char *page)
     return _ ("Home");
   if (g_str_equal (page, "help"))
     return _ ("Help");
+  if (g_str_equal (page, "pin"))
+    return _ ("Maintainer PIN");
+  if (g_str_equal (page, "maintenance"))
+    return _ ("Maintenance");
   if (g_str_equal (page, "service") && self->service_tile != NULL)
     return linli_service_tile_get_title (self->service_tile,
                                          linli_kiosk_get_language (self->kiosk));
@@ -157,6 +173,11 @@ show_page (LinliWindow *self, const char *page)
 {
   GtkWidget *target = gtk_stack_get_child_by_name (self->stack, page);
 
+  /* The maintenance screens are read afresh each time they appear. */
+  if (g_str_equal (page, "pin"))
+    linli_pin_page_reset (self->pin);
+  else if (g_str_equal (page, "maintenance"))
+    linli_maintenance_page_refresh (self->maintenance);
   g_free (self->page);
   self->page = g_strdup (page);
 
@@ -223,6 +244,11 @@ build_screens (LinliWindow *self)
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->home), "home");
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->service), "service");
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->help), "help");
+  self->pin = linli_pin_page_new (self->kiosk);
+  self->maintenance = linli_maintenance_page_new (self->kiosk);
+  linli_maintenance_page_set_usb_model (self->maintenance, self->usb_model, self->usb_describe);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->pin), "pin");
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->maintenance), "maintenance");
 
   self->bar = linli_a11y_bar_new (self->kiosk);
   gtk_box_append (self->content, GTK_WIDGET (self->bar));
@@ -277,6 +303,8 @@ on_session_state (LinliWindow *self)
       self->warning_said = FALSE;
       g_clear_pointer (&self->service_code, g_free);
       g_clear_object (&self->service_tile);
+      if (linli_maintenance_mode_get_active (linli_kiosk_get_maintenance (self->kiosk)))
+        break;
       show_page (self, "attract");
       break;
     case LINLI_SESSION_STATE_WARNING:
@@ -360,8 +388,17 @@ on_key_pressed (GtkEventControllerKey *controller,
   gboolean typing = focus != NULL && GTK_IS_EDITABLE (focus);
   const char *action = NULL;
 
+  /* GTK's inspector (Ctrl+Shift+I or D) would hand anyone at the screen
+   * the whole widget tree and a CSS editor: swallowed before GtkWindow's
+   * own shortcuts see them, unless a developer asks for it. */
+  if ((state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) == (GDK_CONTROL_MASK | GDK_SHIFT_MASK)
+      && (keyval == GDK_KEY_I || keyval == GDK_KEY_i || keyval == GDK_KEY_D || keyval == GDK_KEY_d)
+      && g_strcmp0 (g_getenv ("LINLI_DEBUG_INSPECTOR"), "1") != 0)
+    return GDK_EVENT_STOP;
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
     return GDK_EVENT_PROPAGATE;
+  if (g_strcmp0 (self->page, "pin") == 0 && linli_pin_page_handle_key (self->pin, keyval))
+    return GDK_EVENT_STOP;
 
   switch (keyval)
     {
@@ -657,6 +694,14 @@ action_back (GtkWidget *widget, const char *name, GVariant *param)
   LinliWindow *self = LINLI_WINDOW (widget);
   LinliSessionState state = linli_session_get_state (self->session);
 
+  if (g_strcmp0 (self->page, "pin") == 0)
+    {
+      show_page (self, "attract");
+      return;
+    }
+  /* Maintenance is left with its own button, which audits it. */
+  if (g_strcmp0 (self->page, "maintenance") == 0)
+    return;
   if (state == LINLI_SESSION_STATE_WARNING)
     return;
   if (state == LINLI_SESSION_STATE_ACTIVE && g_strcmp0 (self->page, "service") == 0
@@ -716,6 +761,71 @@ action_language (GtkWidget *widget, const char *name, GVariant *param)
       kiosk, g_str_has_prefix (linli_kiosk_get_language (kiosk), "en") ? "zh_CN" : "en");
 }
 
+/* The hidden entry: five taps within three seconds in the top-left corner
+ * open the PIN pad. A gesture on the window in the capture phase, not a
+ * widget: a resident's screen reader finds nothing there to announce. A
+ * tap in the corner is claimed, so whatever lies under it is not also
+ * activated. */
+#define CORNER_SIZE      120 /* px */
+#define CORNER_TAPS      5
+#define CORNER_WINDOW_US (3 * G_USEC_PER_SEC)
+
+static void
+on_corner_pressed (GtkGestureClick *gesture, int n_press, double x, double y, gpointer user_data)
+{
+  LinliWindow *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (x > CORNER_SIZE || y > CORNER_SIZE)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      self->corner_taps = 0;
+      return;
+    }
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  if (self->corner_taps == 0 || now - self->first_tap_us > CORNER_WINDOW_US)
+    {
+      self->corner_taps = 0;
+      self->first_tap_us = now;
+    }
+  if (++self->corner_taps < CORNER_TAPS)
+    return;
+  self->corner_taps = 0;
+  if (g_strcmp0 (self->page, "pin") == 0 || g_strcmp0 (self->page, "maintenance") == 0)
+    return;
+  /* The resident's data goes before a maintainer's screen comes. */
+  if (linli_session_get_state (self->session) != LINLI_SESSION_STATE_IDLE)
+    linli_kiosk_finish_session (self->kiosk);
+  show_page (self, "pin");
+}
+
+static void
+on_maintenance_active (LinliWindow *self)
+{
+  if (linli_maintenance_mode_get_active (linli_kiosk_get_maintenance (self->kiosk)))
+    show_page (self, "maintenance");
+  else
+    show_page (self, "attract");
+}
+
+/**
+ * linli_window_set_usb_model:
+ * @model: (nullable): the USB inventory, a list of GObjects
+ * @describe: (nullable): one line per item; NULL reads each item's string
+ *   property "summary"
+ *
+ * Shown on the maintenance page, and kept across the page's rebuilds.
+ */
+void
+linli_window_set_usb_model (LinliWindow *self, GListModel *model, LinliUsbDescribeFunc describe)
+{
+  g_return_if_fail (LINLI_IS_WINDOW (self));
+
+  g_set_object (&self->usb_model, model);
+  self->usb_describe = describe;
+  linli_maintenance_page_set_usb_model (self->maintenance, model, describe);
+}
+
 static void
 linli_window_dispose (GObject *object)
 {
@@ -723,6 +833,9 @@ linli_window_dispose (GObject *object)
 
   if (self->kiosk != NULL)
     g_signal_handlers_disconnect_by_data (self->kiosk, self);
+  if (self->kiosk != NULL)
+    g_signal_handlers_disconnect_by_data (linli_kiosk_get_maintenance (self->kiosk), self);
+  g_clear_object (&self->usb_model);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->scale_css != NULL)
@@ -791,6 +904,7 @@ linli_window_init (LinliWindow *self)
 {
   GtkEventController *legacy;
   GtkEventController *keys;
+  GtkGesture *corner;
 
   g_type_ensure (LINLI_TYPE_ATTRACT_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -804,6 +918,12 @@ linli_window_init (LinliWindow *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+  corner = gtk_gesture_click_new ();
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (corner), FALSE);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (corner), GTK_PHASE_CAPTURE);
+  g_signal_connect (corner, "pressed", G_CALLBACK (on_corner_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (corner));
 
   self->scale_css = gtk_css_provider_new ();
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
@@ -836,6 +956,8 @@ linli_window_new (LinliKioskApp *application, LinliKiosk *kiosk, gboolean report
   g_signal_connect_swapped (kiosk, "notify::identity", G_CALLBACK (on_identity_changed), self);
   g_signal_connect_swapped (kiosk, "card-problem", G_CALLBACK (on_card_problem), self);
   g_signal_connect_swapped (kiosk, "take-card", G_CALLBACK (on_take_card), self);
+  g_signal_connect_swapped (linli_kiosk_get_maintenance (kiosk), "notify::active",
+                            G_CALLBACK (on_maintenance_active), self);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget), NULL);
 
   gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);

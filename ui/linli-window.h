@@ -5,6 +5,7 @@
 
 #include "linli-kiosk-app.h"
 #include "linli-kiosk.h"
+#include "linli-maintenance-page.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,9 @@ G_DECLARE_FINAL_TYPE (LinliWindow, linli_window, LINLI, WINDOW, GtkApplicationWi
 LinliWindow *linli_window_new (LinliKioskApp *application,
                                LinliKiosk *kiosk,
                                gboolean report_first_frame);
+/* The USB inventory for the maintenance page (see linli-maintenance-page.h). */
+void linli_window_set_usb_model (LinliWindow *self,
+                                 GListModel *model,
+                                 LinliUsbDescribeFunc describe);
 
 G_END_DECLS

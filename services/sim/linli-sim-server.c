@@ -881,6 +881,19 @@ control_callback (SoupServer *server,
       g_message ("control: faults cleared");
       control_reply (msg, SOUP_STATUS_OK, json_from_string ("{\"cleared\": true}", NULL));
     }
+  else if (g_str_equal (path, "/heartbeats/last") && get)
+    {
+      /* The last heartbeat's body as the kiosk sent it (tests read it back). */
+      g_autoptr (GError) error = NULL;
+      g_autofree char *text = linli_sim_db_query_text (
+          self->db, &error, "SELECT body FROM heartbeats ORDER BY heartbeat_id DESC LIMIT 1", "");
+
+      if (text != NULL)
+        control_reply (msg, SOUP_STATUS_OK, json_from_string (text, NULL));
+      else
+        control_error (msg, SOUP_STATUS_NOT_FOUND,
+                       error != NULL ? error->message : "no heartbeat received yet");
+    }
   else if (g_str_equal (path, "/stats") && get)
     control_reply (msg, SOUP_STATUS_OK, stats_json (self));
   else if (g_str_equal (path, "/stats") && delete)
