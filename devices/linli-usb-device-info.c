@@ -42,6 +42,7 @@ enum
   PROP_MANUFACTURER,
   PROP_PRODUCT,
   PROP_EXPECTED_IDS,
+  PROP_SUMMARY,
   N_PROPS
 };
 
@@ -116,6 +117,28 @@ linli_usb_device_info_finalize (GObject *object)
   G_OBJECT_CLASS (linli_usb_device_info_parent_class)->finalize (object);
 }
 
+/* One line for the maintenance view (which may not include this header):
+ * role, id, state, where, and what the device says it is. */
+static char *
+summary (LinliUsbDeviceInfo *self)
+{
+  GString *line = g_string_new (NULL);
+
+  g_string_append_printf (
+      line, "%s %s %s",
+      self->role == LINLI_USB_ROLE_NONE ? "-" : linli_usb_role_to_string (self->role),
+      self->id != NULL ? self->id : "", linli_usb_device_state_to_string (self->state));
+  if (self->state != LINLI_USB_DEVICE_ABSENT)
+    g_string_append_printf (line, " (%03u-%03u)", self->bus, self->address);
+  else if (self->expected_ids != NULL && *self->expected_ids != '\0')
+    g_string_append_printf (line, " (expected %s)", self->expected_ids);
+  if (self->manufacturer != NULL && *self->manufacturer != '\0')
+    g_string_append_printf (line, " %s", self->manufacturer);
+  if (self->product != NULL && *self->product != '\0')
+    g_string_append_printf (line, " %s", self->product);
+  return g_string_free (line, FALSE);
+}
+
 static void
 linli_usb_device_info_get_property (GObject *object,
                                     guint prop_id,
@@ -155,6 +178,9 @@ linli_usb_device_info_get_property (GObject *object,
       break;
     case PROP_EXPECTED_IDS:
       g_value_set_string (value, self->expected_ids);
+      break;
+    case PROP_SUMMARY:
+      g_value_take_string (value, summary (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -236,6 +262,9 @@ linli_usb_device_info_class_init (LinliUsbDeviceInfoClass *klass)
   props[PROP_MANUFACTURER] = g_param_spec_string ("manufacturer", NULL, NULL, NULL, flags);
   props[PROP_PRODUCT] = g_param_spec_string ("product", NULL, NULL, NULL, flags);
   props[PROP_EXPECTED_IDS] = g_param_spec_string ("expected-ids", NULL, NULL, NULL, flags);
+  /* Read by the maintenance view through GObject alone. */
+  props[PROP_SUMMARY] = g_param_spec_string ("summary", NULL, NULL, NULL,
+                                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 

@@ -114,6 +114,9 @@ linli_kiosk_app_activate (GApplication *application)
   if (window == NULL)
     {
       window = GTK_WINDOW (linli_window_new (self, self->kiosk, self->report_first_frame));
+      /* Each item is read through its "summary" property. */
+      linli_window_set_usb_model (LINLI_WINDOW (window),
+                                  linli_kiosk_get_usb_inventory (self->kiosk), NULL);
       g_signal_connect (window, "map", G_CALLBACK (on_window_map), NULL);
     }
   gtk_window_present (window);
