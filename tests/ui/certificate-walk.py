@@ -22,34 +22,20 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kiosklib import (done, expect_label, expect_label_containing, fail, ok, platform_catalog,  # noqa: E402
-                      press, screen_is, screenshot, start, stop, wait_for, find)
+from kiosklib import (done, expect_label, expect_label_containing, fail, find,  # noqa: E402
+                      ga467_reader, kiosk_config, ok, platform_catalog, press, scan_qr,
+                      screen_is, screenshot, start, stop, wait_for)
 
 KIOSK, CONFIG, ARTIFACTS = sys.argv[1:4]
-HERE = os.path.dirname(os.path.abspath(__file__))
-SIM = os.path.join(HERE, "..", "rigs", "ga467-sim.py")
 
 for variable in ("LINLI_PLATFORM_URL", "CUPS_SERVER"):
     if not os.environ.get(variable):
         fail(f"{variable} not set: run under the platform and cupsd rigs")
 
 work = tempfile.mkdtemp(prefix="linli-certificate-walk.")
-pty_link = os.path.join(work, "ga467")
-control = os.path.join(work, "ga467.ctl")
-os.mkfifo(control)
-reader = subprocess.Popen(["/usr/bin/python3", "-u", SIM, "--link", pty_link, "--control", control],
-                          stdout=subprocess.DEVNULL)
-atexit.register(reader.kill)
-control_fd = os.open(control, os.O_RDWR)
-for _ in range(50):
-    if os.path.exists(pty_link):
-        break
-    time.sleep(0.1)
-
-config = os.path.join(work, "kiosk.conf")
-with open(CONFIG, encoding="utf-8") as source, open(config, "w", encoding="utf-8") as target:
-    target.write(source.read())
-    target.write(f"\n[devices]\nid-reader-serial={pty_link}\nprinter={os.environ['CUPS_RIG_QUEUE']}\n")
+pty_link, control_fd = ga467_reader(work)
+config = kiosk_config(CONFIG, work, f"\n[devices]\nid-reader-serial={pty_link}\n"
+                      f"printer={os.environ['CUPS_RIG_QUEUE']}\n")
 
 catalog = platform_catalog()
 certificate = next(i for i in catalog["items"] if i["flow"] == "certificate" and i["enabled"])
@@ -110,16 +96,7 @@ if os.path.exists(output) and os.path.getsize(output) > 0:
 ok("with the printer stopped the resident is told plainly, and nothing prints")
 
 
-def scan(path):
-    """What a phone reads from the QR code on the screen."""
-    result = subprocess.run(["zbarimg", "--quiet", "--raw", path], capture_output=True, text=True,
-                            check=False)
-    if result.returncode != 0:
-        fail(f"no QR code readable on the screen ({path})")
-    return result.stdout.rstrip("\n")
-
-
-payload = scan(shot)
+payload = scan_qr(shot)
 if not payload.startswith("https://"):
     fail(f"the certificate's QR code does not hold its verification address: {payload!r}")
 ok("the screen offers the certificate as a QR code holding its verification address")
@@ -166,7 +143,7 @@ press("打印")
 expect_label_containing("打印机暂时不能工作", timeout=30)
 wait_for("the receipt's QR code", lambda: find("image", "您的凭条二维码"))
 time.sleep(0.5)
-payload = scan(screenshot("certificate-05-balance-qr"))
+payload = scan_qr(screenshot("certificate-05-balance-qr"))
 for expected in ("医保账户余额", "账户余额"):
     if expected not in payload:
         fail(f"'{expected}' is not in the receipt's QR code: {payload!r}")

@@ -189,3 +189,42 @@ def platform_catalog():
     if response.status != 200:
         fail(f"GET /catalog answered {response.status}")
     return json.loads(response.read())
+
+
+def ga467_reader(work):
+    """Starts tests/rigs/ga467-sim.py on a pty in @work; returns (pty path,
+    control fd): write "place resident\\n" (or elder, foreign…) or "lift\\n"."""
+    import atexit
+
+    sim = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rigs", "ga467-sim.py")
+    pty_link = os.path.join(work, "ga467")
+    control = os.path.join(work, "ga467.ctl")
+    os.mkfifo(control)
+    reader = subprocess.Popen(["/usr/bin/python3", "-u", sim, "--link", pty_link,
+                               "--control", control], stdout=subprocess.DEVNULL)
+    atexit.register(reader.kill)
+    # O_RDWR keeps the FIFO open between two writes (no end of input).
+    control_fd = os.open(control, os.O_RDWR)
+    for _ in range(50):
+        if os.path.exists(pty_link):
+            break
+        time.sleep(0.1)
+    return pty_link, control_fd
+
+
+def kiosk_config(base, work, extra):
+    """A copy of the test config @base in @work with @extra appended."""
+    config = os.path.join(work, "kiosk.conf")
+    with open(base, encoding="utf-8") as source, open(config, "w", encoding="utf-8") as target:
+        target.write(source.read())
+        target.write(extra)
+    return config
+
+
+def scan_qr(path):
+    """What a phone reads from the QR code in the screenshot @path."""
+    result = subprocess.run(["zbarimg", "--quiet", "--raw", path], capture_output=True, text=True,
+                            check=False)
+    if result.returncode != 0:
+        fail(f"no QR code readable on the screen ({path})")
+    return result.stdout.rstrip("\n")

@@ -25,34 +25,20 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kiosklib import (done, expect_label, expect_label_containing, fail, find, ok,  # noqa: E402
-                      platform_catalog, press, screen_is, screenshot, start, stop, wait_for)
+from kiosklib import (done, expect_label, expect_label_containing, fail, find,  # noqa: E402
+                      ga467_reader, kiosk_config, ok, platform_catalog, press, scan_qr,
+                      screen_is, screenshot, start, stop, wait_for)
 
 KIOSK, CONFIG, ARTIFACTS = sys.argv[1:4]
-HERE = os.path.dirname(os.path.abspath(__file__))
-SIM = os.path.join(HERE, "..", "rigs", "ga467-sim.py")
 
 for variable in ("LINLI_PLATFORM_URL", "LINLI_SIM_CONTROL", "CUPS_SERVER"):
     if not os.environ.get(variable):
         fail(f"{variable} not set: run under the platform and cupsd rigs")
 
 work = tempfile.mkdtemp(prefix="linli-payment-walk.")
-pty_link = os.path.join(work, "ga467")
-control = os.path.join(work, "ga467.ctl")
-os.mkfifo(control)
-reader = subprocess.Popen(["/usr/bin/python3", "-u", SIM, "--link", pty_link, "--control", control],
-                          stdout=subprocess.DEVNULL)
-atexit.register(reader.kill)
-control_fd = os.open(control, os.O_RDWR)
-for _ in range(50):
-    if os.path.exists(pty_link):
-        break
-    time.sleep(0.1)
-
-config = os.path.join(work, "kiosk.conf")
-with open(CONFIG, encoding="utf-8") as source, open(config, "w", encoding="utf-8") as target:
-    target.write(source.read())
-    target.write(f"\n[devices]\nid-reader-serial={pty_link}\nprinter={os.environ['CUPS_RIG_QUEUE']}\n")
+pty_link, control_fd = ga467_reader(work)
+config = kiosk_config(CONFIG, work, f"\n[devices]\nid-reader-serial={pty_link}\n"
+                      f"printer={os.environ['CUPS_RIG_QUEUE']}\n")
 
 catalog = platform_catalog()
 water = next(i for i in catalog["items"]
@@ -65,15 +51,6 @@ def control_post(path):
                                      method="POST")
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.loads(answer.read() or b"{}")
-
-
-def scan(path):
-    """What a phone reads from the QR code on the screen."""
-    result = subprocess.run(["zbarimg", "--quiet", "--raw", path], capture_output=True, text=True,
-                            check=False)
-    if result.returncode != 0:
-        fail(f"no QR code readable on the screen ({path})")
-    return result.stdout.rstrip("\n")
 
 
 def order_state(order_id):
@@ -102,7 +79,7 @@ press("缴费")
 expect_label_containing("请用手机扫码支付 27.80 元", timeout=15)
 wait_for("the payment QR code", lambda: find("image", "您的凭条二维码") or find("image", "缴费二维码"))
 time.sleep(0.5)
-payload = scan(screenshot("payment-02-qr"))
+payload = scan_qr(screenshot("payment-02-qr"))
 match = re.search(r"/q/(PO[0-9A-Za-z-]+)$", payload)
 if not match:
     fail(f"the QR code does not hold the order's payment address: {payload!r}")
@@ -154,7 +131,7 @@ screen_is(f"邻里 · {heating['title']['zh']}")
 wait_for("the Pay button", lambda: find("push button", "缴费"), timeout=15)
 press("缴费")
 wait_for("the payment QR code", lambda: find("image", "缴费二维码"), timeout=15)
-payload = scan(screenshot("payment-04-second-qr"))
+payload = scan_qr(screenshot("payment-04-second-qr"))
 second = re.search(r"/q/(PO[0-9A-Za-z-]+)$", payload).group(1)
 press("取消缴费")
 expect_label_containing("已取消", timeout=15)
