@@ -331,16 +331,15 @@ contributions_printout (LinliKiosk *self, LinliContributionRecord *record, GErro
   printout = linli_printout_new (_ ("Pension contribution record"), g_steal_pointer (&receipt));
   year = g_strdup_printf ("%" G_GINT64_FORMAT, record->year);
   linli_printout_add_line (printout, _ ("Year"), year, NULL);
-  months = g_strdup_printf (
-      g_dngettext (GETTEXT_PACKAGE, "%u month", "%u months", record->months->len),
-      record->months->len);
+  months = g_strdup_printf (ngettext ("%u month", "%u months", record->months->len),
+                            record->months->len);
   linli_printout_add_line (printout, _ ("Months paid this year"), months, NULL);
   add_amount_line (printout, language, _ ("Paid by you this year"), record->total_personal_fen);
   add_amount_line (printout, language, _ ("Paid by your employer this year"),
                    record->total_employer_fen);
-  cumulative = g_strdup_printf (
-      g_dngettext (GETTEXT_PACKAGE, "%u month", "%u months", (gulong) record->cumulative_months),
-      (guint) record->cumulative_months);
+  cumulative
+      = g_strdup_printf (ngettext ("%u month", "%u months", (gulong) record->cumulative_months),
+                         (guint) record->cumulative_months);
   linli_printout_add_line (printout, _ ("Months paid in all"), cumulative, NULL);
   for (guint i = 0; i < record->months->len; i++)
     {
@@ -538,9 +537,9 @@ utility_printout (LinliKiosk *self,
   if (unpaid > 1)
     {
       g_autofree char *note = g_strdup_printf (
-          g_dngettext (
-              GETTEXT_PACKAGE, "There is %u more unpaid bill. Choose Pay to pay this one first.",
-              "There are %u more unpaid bills. Choose Pay to pay this one first.", unpaid - 1),
+          ngettext ("There is %u more unpaid bill. Choose Pay to pay this one first.",
+                    "There are %u more unpaid bills. Choose Pay to pay this one first.",
+                    unpaid - 1),
           unpaid - 1);
       linli_printout_set_note (printout, note);
     }

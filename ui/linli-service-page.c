@@ -433,8 +433,8 @@ announce (LinliServicePage *self, guint n_items)
   if (n_items > 0)
     {
       g_autofree char *count = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "There is %u service. Use the arrow keys to hear it.",
-                       "There are %u services. Use the arrow keys to hear them.", n_items),
+          ngettext ("There is %u service. Use the arrow keys to hear it.",
+                    "There are %u services. Use the arrow keys to hear them.", n_items),
           n_items);
       text = g_strjoin (_ ("; "), gtk_label_get_text (self->title),
                         gtk_label_get_text (self->detail), count, NULL);
