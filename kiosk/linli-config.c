@@ -46,6 +46,10 @@ static const KeySpec key_specs[] = {
   { "kiosk", "centre-name", KEY_STRING, "示范社区党群服务中心" },
   { "kiosk", "staff-desk", KEY_STRING, "" },
   { "kiosk", "language", KEY_CHOICE, "zh_CN", 0, 0, languages },
+  /* Receipts kept by application or order number for a reprint
+   * (docs/receipts.md); empty: none kept. */
+  { "kiosk", "receipt-index", KEY_STRING, "/var/lib/linli/receipts.sqlite" },
+  { "kiosk", "receipt-days", KEY_INT, "30", 1, 365 },
   { "display", "fullscreen", KEY_BOOLEAN, "true" },
   { "display", "hide-pointer", KEY_BOOLEAN, "false" },
   { "display", "text-size", KEY_INT, "1", 1, 3 },

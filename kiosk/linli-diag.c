@@ -10,6 +10,7 @@
  *   linli-diag [--config PATH] print-test [--printer NAME] [--format pdf|escpos]
  *   linli-diag [--config PATH] camera-snap [--source DESCRIPTION] [--document] -o FILE.jpg
  *   linli-diag [--config PATH] usb [--json]
+ *   linli-diag [--config PATH] receipt show|print NUMBER [--printer NAME]
  *   linli-diag hash-pin                  (the PIN on stdin)
  *   linli-diag [--config PATH] audit [-n N]
  *
@@ -35,6 +36,7 @@
 #include "linli-diag-print-test.h"
 #include "linli-diag-hash-pin.h"
 #include "linli-diag-read-id.h"
+#include "linli-diag-receipt.h"
 #include "linli-diag-usb.h"
 #include "linli-voice.h"
 
@@ -60,6 +62,7 @@ static const char usage_text[]
       "       linli-diag [--config PATH] read-id [--device TTY | --usb VID:PID] [--timeout S] "
       "[--json]\n"
       "       linli-diag [--config PATH] usb [--json]\n"
+      "       linli-diag [--config PATH] receipt show|print NUMBER [--printer NAME]\n"
       "       linli-diag hash-pin   (reads the PIN from stdin)\n"
       "       linli-diag [--config PATH] audit [-n N]\n"
       "       linli-diag --version\n";
@@ -462,20 +465,22 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
 
   context = g_option_context_new ("COMMAND — check a Linli kiosk");
-  g_option_context_set_summary (context, "Commands:\n"
-                                         "  devices   probe every configured device and show its "
-                                         "state\n"
-                                         "  config    show the effective configuration and its "
-                                         "problems\n"
-                                         "  say TEXT  speak TEXT through the kiosk's voice\n"
-                                         "  read-card read a social-security card (PC/SC)\n"
-                                         "  read-id   read a resident ID card (GA 467 reader)\n"
-                                         "  platform ping|catalog|outbox  the county platform\n"
-                                         "  print-test  print a test receipt and wait for it\n"
-                                         "  camera-snap take one picture and write a JPEG\n"
-                                         "  usb       the USB devices against the roles of [usb]\n"
-                                         "  hash-pin  hash a maintainer PIN read from stdin\n"
-                                         "  audit     the maintenance audit log, verified");
+  g_option_context_set_summary (context,
+                                "Commands:\n"
+                                "  devices   probe every configured device and show its "
+                                "state\n"
+                                "  config    show the effective configuration and its "
+                                "problems\n"
+                                "  say TEXT  speak TEXT through the kiosk's voice\n"
+                                "  read-card read a social-security card (PC/SC)\n"
+                                "  read-id   read a resident ID card (GA 467 reader)\n"
+                                "  platform ping|catalog|outbox  the county platform\n"
+                                "  print-test  print a test receipt and wait for it\n"
+                                "  camera-snap take one picture and write a JPEG\n"
+                                "  usb       the USB devices against the roles of [usb]\n"
+                                "  receipt   show or reprint a receipt kept by its number\n"
+                                "  hash-pin  hash a maintainer PIN read from stdin\n"
+                                "  audit     the maintenance audit log, verified");
   g_option_context_add_main_entries (context, entries, NULL);
 
   command_index = find_command (argc, argv);
@@ -486,6 +491,7 @@ main (int argc, char **argv)
           || g_str_equal (argv[command_index], "print-test")
           || g_str_equal (argv[command_index], "camera-snap")
           || g_str_equal (argv[command_index], "usb")
+          || g_str_equal (argv[command_index], "receipt")
           || g_str_equal (argv[command_index], "hash-pin")
           || g_str_equal (argv[command_index], "audit")))
     {
@@ -505,6 +511,8 @@ main (int argc, char **argv)
         }
       if (g_str_equal (command_argv[0], "camera-snap"))
         return linli_diag_camera_snap (config, (int) g_strv_length (command_argv), command_argv);
+      if (g_str_equal (command_argv[0], "receipt"))
+        return linli_diag_receipt (config, (int) g_strv_length (command_argv), command_argv);
       if (g_str_equal (command_argv[0], "usb"))
         return linli_diag_usb (config, (int) g_strv_length (command_argv), command_argv);
       if (g_str_equal (command_argv[0], "hash-pin"))

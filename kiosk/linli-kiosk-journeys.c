@@ -15,6 +15,7 @@
 #include "linli-kiosk-private.h"
 #include "linli-payment-private.h"
 #include "linli-printout-private.h"
+#include "linli-receipt-index.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -867,6 +868,56 @@ linli_kiosk_query_finish (LinliKiosk *self, GAsyncResult *result, GError **error
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ---- receipts kept by number ---- */
+
+#define RECEIPT_INDEX_KEY "linli-receipt-index"
+
+/* The index is opened at the first numbered receipt, not at start: a kiosk
+ * that never takes a payment or an application never makes the file. */
+static LinliReceiptIndex *
+receipt_index (LinliKiosk *self)
+{
+  LinliConfig *config = linli_kiosk_get_config (self);
+  const char *path = linli_config_get_string (config, "kiosk", "receipt-index");
+  LinliReceiptIndex *index = g_object_get_data (G_OBJECT (self), RECEIPT_INDEX_KEY);
+  g_autoptr (GError) error = NULL;
+
+  if (index != NULL || path == NULL || *path == '\0')
+    return index;
+  index = linli_receipt_index_open (
+      path, (guint) linli_config_get_int (config, "kiosk", "receipt-days"), &error);
+  if (index == NULL)
+    {
+      g_warning ("%s", error->message);
+      return NULL;
+    }
+  g_object_set_data_full (G_OBJECT (self), RECEIPT_INDEX_KEY, index, g_object_unref);
+  return index;
+}
+
+/* Kept before anything is printed, so that a printer out of paper loses
+ * nothing: staff reprint it by number (linli-diag receipt). */
+static void
+keep_receipt (LinliKiosk *self, LinliPrintout *printout)
+{
+  LinliReceiptIndex *index = receipt_index (self);
+  LinliReceipt *receipt = linli_printout_get_receipt (printout);
+  const char *number = linli_printout_get_number (printout);
+  g_autoptr (GError) error = NULL;
+
+  if (index == NULL || receipt == NULL || number == NULL)
+    return;
+  if (!linli_receipt_index_put (index, number, receipt, &error))
+    g_warning ("keeping a receipt: %s", error->message);
+}
+
+static void
+on_payment_step (LinliPayment *payment, GParamSpec *pspec, gpointer user_data)
+{
+  if (linli_payment_get_step (payment) == LINLI_PAYMENT_STEP_PAID)
+    keep_receipt (LINLI_KIOSK (user_data), linli_payment_get_receipt (payment));
+}
+
 /* ---- paying ---- */
 
 /**
@@ -888,6 +939,7 @@ linli_kiosk_start_payment (LinliKiosk *self, LinliPrintout *bill, GError **error
   LinliPayableKind kind;
   const char *payable_id, *item, *account, *holder;
   gint64 amount;
+  LinliPayment *payment;
 
   g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
   g_return_val_if_fail (LINLI_IS_PRINTOUT (bill), NULL);
@@ -917,9 +969,11 @@ linli_kiosk_start_payment (LinliKiosk *self, LinliPrintout *bill, GError **error
                               "help you."));
       return NULL;
     }
-  return linli_payment_new (platform, bill, g_steal_pointer (&receipt),
-                            resident != NULL ? resident->resident_ref : NULL,
-                            linli_kiosk_get_language (self));
+  payment = linli_payment_new (platform, bill, g_steal_pointer (&receipt),
+                               resident != NULL ? resident->resident_ref : NULL,
+                               linli_kiosk_get_language (self));
+  g_signal_connect_object (payment, "notify::step", G_CALLBACK (on_payment_step), self, 0);
+  return payment;
 }
 
 /* ---- printing ---- */

@@ -112,6 +112,28 @@ if re.search(r"\d{17}[\dX]", text):
     fail("a full ID number is on the printed receipt")
 ok("the payment receipt came out of the CUPS queue: item, amount, order number")
 
+# Nothing is lost: the receipt is kept by its order number, and staff can
+# show or reprint it with linli-diag.
+diag = os.environ["LINLI_DIAG"]
+shown = subprocess.run([diag, "--config", config, "receipt", "show", order_id],
+                       capture_output=True, text=True, check=False)
+if shown.returncode != 0 or order_id not in shown.stdout or "27.80" not in shown.stdout:
+    fail(f"linli-diag receipt show {order_id}: {shown.returncode} {shown.stdout!r} {shown.stderr!r}")
+os.remove(output)
+reprint = subprocess.run([diag, "--config", config, "receipt", "print", order_id],
+                         capture_output=True, text=True, check=False)
+if reprint.returncode != 0:
+    fail(f"linli-diag receipt print {order_id}: {reprint.stderr!r}")
+text = subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
+                      check=True).stdout
+if order_id not in text or "缴费凭证" not in text:
+    fail(f"the reprinted receipt is not the payment's: {text!r}")
+missing = subprocess.run([diag, "--config", config, "receipt", "show", "PO00000000000000"],
+                         capture_output=True, text=True, check=False)
+if missing.returncode != 1 or "no receipt" not in missing.stderr:
+    fail(f"an unknown number: {missing.returncode} {missing.stderr!r}")
+ok("the receipt is kept by its order number: linli-diag shows and reprints it")
+
 # A paid bill is not offered again.
 press("返回")
 screen_is(f"邻里 · {category['title']['zh']}")

@@ -28,7 +28,10 @@ if [ -n "${LINLI_PLATFORM_URL:-}" ]; then
     state=$(mktemp -d)
     trap 'rm -rf "$state"' EXIT
     # The kiosk id must be the certificate's CN.
-    sed "s/^id=.*/id=$LINLI_PLATFORM_KIOSK_ID/" "$CONFIG" >"$state/kiosk.conf"
+    # Receipts kept by number go to the test's own directory too.
+    sed -e "s/^id=.*/id=$LINLI_PLATFORM_KIOSK_ID/" \
+        -e "s|^\[kiosk\]\$|[kiosk]\nreceipt-index=$state/receipts.sqlite|" \
+        "$CONFIG" >"$state/kiosk.conf"
     printf '\n[platform]\nurl=%s\nca=%s\ncert=%s\nkey=%s\noutbox=%s\ncache-dir=%s\n' \
         "$LINLI_PLATFORM_URL" "$LINLI_PLATFORM_CA" "$LINLI_PLATFORM_CERT" \
         "$LINLI_PLATFORM_KEY" "$state/outbox.sqlite" "$state/cache" >>"$state/kiosk.conf"
