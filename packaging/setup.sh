@@ -23,7 +23,7 @@ packages=(
     gstreamer1.0-alsa
     libusb-1.0-0-dev libpcsclite-dev libcups2-dev libsoup-3.0-dev libjson-glib-dev
     libsqlite3-dev libqrencode-dev libespeak-ng-dev espeak-ng libsystemd-dev
-    fonts-noto-cjk
+    fonts-noto-cjk fonts-dejavu-core
     libleptonica-dev
     # test rigs: screens, accessibility, compositor
     xvfb xauth x11-apps imagemagick matchbox-window-manager xdotool at-spi2-core
