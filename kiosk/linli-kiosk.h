@@ -42,6 +42,20 @@ void linli_kiosk_print_async (LinliKiosk *self,
 gboolean linli_kiosk_print_finish (LinliKiosk *self, GAsyncResult *result, GError **error);
 LinliPayment *linli_kiosk_start_payment (LinliKiosk *self, LinliPrintout *bill, GError **error);
 
+/* The version of the consent text the certification's consent screen
+ * shows; sent with the submission (linli-kiosk-certification.c). */
+#define LINLI_CONSENT_TEXT_VERSION "linli-consent-2026-11"
+void linli_kiosk_submit_certification_async (LinliKiosk *self,
+                                             GBytes *photo,
+                                             GDateTime *consent_at,
+                                             GDateTime *captured_at,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data);
+LinliPrintout *linli_kiosk_submit_certification_finish (LinliKiosk *self,
+                                                        GAsyncResult *result,
+                                                        GError **error);
+
 const char *linli_kiosk_get_language (LinliKiosk *self);
 void linli_kiosk_set_language (LinliKiosk *self, const char *language);
 int linli_kiosk_get_text_size (LinliKiosk *self);
