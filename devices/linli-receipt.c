@@ -22,7 +22,7 @@
 
 G_DEFINE_QUARK (linli_receipt_error_quark, linli_receipt_error)
 
-#define MM          (72.0 / 25.4)
+#define MM (72.0 / 25.4)
 /* Latin letters and digits from DejaVu Sans (TrueType), Chinese from Noto
  * Sans CJK. Measured: with Noto CJK alone, a single "K" anywhere on a
  * receipt made cairo embed about 900 kB of the CFF font (its subsetter keeps
