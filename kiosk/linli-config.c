@@ -85,6 +85,8 @@ static const KeySpec key_specs[] = {
   { "platform", "heartbeat-interval", KEY_INT, "60", 0, 86400 },
   { "maintenance", "pin-hash", KEY_STRING, "" },
   { "maintenance", "audit-db", KEY_STRING, "/var/lib/linli/audit.db" },
+  { "maintenance", "idle-timeout", KEY_INT, "300", 2, 86400 },
+  { "maintenance", "pin-timeout", KEY_INT, "60", 2, 3600 },
 };
 
 struct _LinliConfig

@@ -33,6 +33,12 @@ struct _LinliHeartbeatReporter
   guint64 errors_at_send;
   gint64 last_success;
   char *last_error;
+  /* Counted since start; applications, certifications and evaluations
+   * stay 0 until the kiosk has those flows (no guess is sent). */
+  guint64 identifications;
+  guint64 payments_created;
+  guint64 payments_paid;
+  guint64 receipts_printed;
 };
 
 enum
@@ -185,6 +191,10 @@ build_heartbeat (LinliHeartbeatReporter *self)
   if (catalog != NULL && catalog->etag != NULL)
     linli_heartbeat_set_catalog_etag (heartbeat, catalog->etag);
   counters.sessions = linli_kiosk_get_sessions_served (self->kiosk);
+  counters.identifications = self->identifications;
+  counters.payments_created = self->payments_created;
+  counters.payments_paid = self->payments_paid;
+  counters.receipts_printed = self->receipts_printed;
   self->errors_at_send = self->ring != NULL ? linli_log_ring_get_error_count (self->ring) : 0;
   counters.errors = self->errors_at_send - self->errors_reported;
   linli_heartbeat_set_counters (heartbeat, &counters);
@@ -305,4 +315,73 @@ linli_heartbeat_reporter_get_interval (LinliHeartbeatReporter *self)
 {
   g_return_val_if_fail (LINLI_IS_HEARTBEAT_REPORTER (self), 0);
   return self->interval;
+}
+
+/* ---- counters ---- */
+
+void
+linli_heartbeat_reporter_count_identification (LinliHeartbeatReporter *self)
+{
+  g_return_if_fail (LINLI_IS_HEARTBEAT_REPORTER (self));
+  self->identifications++;
+}
+
+void
+linli_heartbeat_reporter_count_receipt (LinliHeartbeatReporter *self)
+{
+  g_return_if_fail (LINLI_IS_HEARTBEAT_REPORTER (self));
+  self->receipts_printed++;
+}
+
+#define COUNTED_CREATED "linli-heartbeat-counted-created"
+#define COUNTED_PAID    "linli-heartbeat-counted-paid"
+
+/* The order exists once the QR code is shown (or, quick as it may be,
+ * once it is paid); a payment refused while being created made none. */
+static void
+on_payment_step (LinliPayment *payment, GParamSpec *pspec, LinliHeartbeatReporter *self)
+{
+  LinliPaymentStep step = linli_payment_get_step (payment);
+
+  if ((step == LINLI_PAYMENT_STEP_WAITING || step == LINLI_PAYMENT_STEP_PAID)
+      && g_object_get_data (G_OBJECT (payment), COUNTED_CREATED) == NULL)
+    {
+      g_object_set_data (G_OBJECT (payment), COUNTED_CREATED, GINT_TO_POINTER (1));
+      self->payments_created++;
+    }
+  if (step == LINLI_PAYMENT_STEP_PAID
+      && g_object_get_data (G_OBJECT (payment), COUNTED_PAID) == NULL)
+    {
+      g_object_set_data (G_OBJECT (payment), COUNTED_PAID, GINT_TO_POINTER (1));
+      self->payments_paid++;
+    }
+}
+
+LinliPayment *
+linli_heartbeat_reporter_watch_payment (LinliHeartbeatReporter *self, LinliPayment *payment)
+{
+  g_return_val_if_fail (LINLI_IS_HEARTBEAT_REPORTER (self), payment);
+  if (payment == NULL)
+    return NULL;
+  g_signal_connect_object (payment, "notify::step", G_CALLBACK (on_payment_step), self, 0);
+  on_payment_step (payment, NULL, self);
+  return payment;
+}
+
+void
+linli_heartbeat_reporter_get_counters (LinliHeartbeatReporter *self,
+                                       guint64 *identifications,
+                                       guint64 *payments_created,
+                                       guint64 *payments_paid,
+                                       guint64 *receipts_printed)
+{
+  g_return_if_fail (LINLI_IS_HEARTBEAT_REPORTER (self));
+  if (identifications != NULL)
+    *identifications = self->identifications;
+  if (payments_created != NULL)
+    *payments_created = self->payments_created;
+  if (payments_paid != NULL)
+    *payments_paid = self->payments_paid;
+  if (receipts_printed != NULL)
+    *receipts_printed = self->receipts_printed;
 }

@@ -9,6 +9,7 @@
 
 #include "linli-kiosk.h"
 #include "linli-log-ring.h"
+#include "linli-payment.h"
 
 G_BEGIN_DECLS
 
@@ -33,5 +34,21 @@ gint64 linli_heartbeat_reporter_get_last_success (LinliHeartbeatReporter *self);
 /* Why the last attempt failed (for maintainers), NULL after a success. */
 const char *linli_heartbeat_reporter_get_last_error (LinliHeartbeatReporter *self);
 guint linli_heartbeat_reporter_get_interval (LinliHeartbeatReporter *self);
+
+/* The heartbeat's counters since start. The kiosk counts a card accepted
+ * for a resident, and a receipt the printer printed; a payment handed to
+ * watch_payment is counted once when its order exists on the platform
+ * (payments_created) and once when it is paid (payments_paid). Returns
+ * @payment (transfer full), so it wraps linli_payment_new(). */
+void linli_heartbeat_reporter_count_identification (LinliHeartbeatReporter *self);
+void linli_heartbeat_reporter_count_receipt (LinliHeartbeatReporter *self);
+LinliPayment *linli_heartbeat_reporter_watch_payment (LinliHeartbeatReporter *self,
+                                                      LinliPayment *payment);
+/* What the next heartbeat will carry (errors excepted). */
+void linli_heartbeat_reporter_get_counters (LinliHeartbeatReporter *self,
+                                            guint64 *identifications,
+                                            guint64 *payments_created,
+                                            guint64 *payments_paid,
+                                            guint64 *receipts_printed);
 
 G_END_DECLS

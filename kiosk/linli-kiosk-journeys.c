@@ -969,9 +969,11 @@ linli_kiosk_start_payment (LinliKiosk *self, LinliPrintout *bill, GError **error
                               "help you."));
       return NULL;
     }
-  payment = linli_payment_new (platform, bill, g_steal_pointer (&receipt),
-                               resident != NULL ? resident->resident_ref : NULL,
-                               linli_kiosk_get_language (self));
+  payment = linli_heartbeat_reporter_watch_payment (
+      linli_kiosk_get_heartbeat_reporter (self),
+      linli_payment_new (platform, bill, g_steal_pointer (&receipt),
+                         resident != NULL ? resident->resident_ref : NULL,
+                         linli_kiosk_get_language (self)));
   g_signal_connect_object (payment, "notify::step", G_CALLBACK (on_payment_step), self, 0);
   return payment;
 }
@@ -1013,6 +1015,8 @@ on_printed (GObject *source, GAsyncResult *result, gpointer user_data)
         g_task_return_error (task, printer_problem (error));
       return;
     }
+  linli_heartbeat_reporter_count_receipt (
+      linli_kiosk_get_heartbeat_reporter (g_task_get_source_object (task)));
   g_task_return_boolean (task, TRUE);
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "linli-catalog.h"
+#include "linli-heartbeat-reporter.h" /* its counters, for the journeys that count */
 #include "linli-kiosk.h"
 #include "linli-platform-link.h"
 #include "linli-resident.h"

@@ -774,6 +774,7 @@ linli_kiosk_user_activity (LinliKiosk *self)
 {
   g_return_if_fail (LINLI_IS_KIOSK (self));
   linli_session_activity (self->session);
+  linli_maintenance_mode_note_activity (self->maintenance);
 }
 
 void
@@ -1037,6 +1038,7 @@ on_card_read (LinliDevice *reader, LinliIdentity *identity, LinliKiosk *self)
   g_info ("card read (%s) on %s",
           linli_card_type_to_string (linli_identity_get_card_type (identity)),
           linli_device_get_name (reader));
+  linli_heartbeat_reporter_count_identification (self->heartbeat);
   if (state == LINLI_SESSION_STATE_IDLE)
     linli_kiosk_start_session (self);
   else

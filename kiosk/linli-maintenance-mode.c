@@ -16,9 +16,11 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "linli-audit.h"
 #include "linli-build-config.h"
+#include "linli-camera.h"
 #include "linli-device.h"
 #include "linli-heartbeat-reporter.h"
 #include "linli-kiosk-private.h"
@@ -35,6 +37,8 @@ struct _LinliMaintenanceMode
   LinliMaintainerAuth *auth;
   gboolean active;
   gboolean card_test_armed;
+  gboolean entering; /* the PIN pad is open */
+  guint idle_id;     /* the PIN pad's or the page's inactivity timeout */
 };
 
 enum
@@ -47,6 +51,7 @@ enum
 enum
 {
   SIGNAL_CARD_TESTED,
+  SIGNAL_ENTRY_TIMED_OUT,
   N_SIGNALS
 };
 
@@ -60,6 +65,7 @@ linli_maintenance_mode_dispose (GObject *object)
 {
   LinliMaintenanceMode *self = LINLI_MAINTENANCE_MODE (object);
 
+  g_clear_handle_id (&self->idle_id, g_source_remove);
   g_clear_object (&self->auth);
   g_clear_object (&self->audit);
   G_OBJECT_CLASS (linli_maintenance_mode_parent_class)->dispose (object);
@@ -103,6 +109,16 @@ linli_maintenance_mode_class_init (LinliMaintenanceModeClass *klass)
   signals[SIGNAL_CARD_TESTED]
       = g_signal_new ("card-tested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * LinliMaintenanceMode::entry-timed-out:
+   *
+   * The PIN pad was left untouched for [maintenance] pin-timeout seconds:
+   * the screen goes back to the attract screen.
+   */
+  signals[SIGNAL_ENTRY_TIMED_OUT]
+      = g_signal_new ("entry-timed-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -174,6 +190,8 @@ audit (LinliMaintenanceMode *self, const char *action, const char *detail)
   linli_audit_log (self->audit, LINLI_AUDIT_ACTOR_MAINTAINER, action, detail);
 }
 
+static void restart_idle (LinliMaintenanceMode *self);
+
 static void
 on_verified (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -191,6 +209,8 @@ on_verified (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   self->active = TRUE;
   self->card_test_armed = FALSE;
+  self->entering = FALSE;
+  restart_idle (self);
   audit (self, "maintenance-entered", NULL);
   g_message ("maintenance mode entered");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
@@ -251,9 +271,90 @@ linli_maintenance_mode_exit (LinliMaintenanceMode *self)
     return;
   audit (self, "maintenance-exited", NULL);
   g_message ("maintenance mode left");
+  g_clear_handle_id (&self->idle_id, g_source_remove);
   self->active = FALSE;
   self->card_test_armed = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+}
+
+/* ---- inactivity ---- */
+
+/* A maintainer called away must not leave the PIN pad, or worse the
+ * maintenance page, open to the next passer-by: without input the screen
+ * goes back to the attract screen, and the audit log says why. */
+
+static guint
+idle_seconds (LinliMaintenanceMode *self)
+{
+  LinliConfig *config = linli_kiosk_get_config (self->kiosk);
+
+  return (guint) linli_config_get_int (config, "maintenance",
+                                       self->active ? "idle-timeout" : "pin-timeout");
+}
+
+static gboolean
+on_idle_timeout (gpointer user_data)
+{
+  LinliMaintenanceMode *self = user_data;
+  g_autofree char *detail = NULL;
+
+  self->idle_id = 0;
+  detail
+      = g_strdup_printf ("%s after %u s without input",
+                         self->active ? "maintenance left" : "PIN pad closed", idle_seconds (self));
+  g_message ("maintenance: %s", detail);
+  if (self->active)
+    {
+      linli_audit_log (self->audit, LINLI_AUDIT_ACTOR_SYSTEM, "maintenance-timeout", detail);
+      self->active = FALSE;
+      self->card_test_armed = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+      return G_SOURCE_REMOVE;
+    }
+  self->entering = FALSE;
+  /* Without a PIN configured the pad opened no audit file: nothing to
+   * record, and no file is created for it. */
+  if (self->audit != NULL)
+    linli_audit_log (self->audit, LINLI_AUDIT_ACTOR_SYSTEM, "maintenance-timeout", detail);
+  g_signal_emit (self, signals[SIGNAL_ENTRY_TIMED_OUT], 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_idle (LinliMaintenanceMode *self)
+{
+  g_clear_handle_id (&self->idle_id, g_source_remove);
+  if (self->active || self->entering)
+    self->idle_id = g_timeout_add_seconds (idle_seconds (self), on_idle_timeout, self);
+}
+
+void
+linli_maintenance_mode_begin_entry (LinliMaintenanceMode *self)
+{
+  g_return_if_fail (LINLI_IS_MAINTENANCE_MODE (self));
+  if (self->active)
+    return;
+  self->entering = TRUE;
+  restart_idle (self);
+}
+
+void
+linli_maintenance_mode_end_entry (LinliMaintenanceMode *self)
+{
+  g_return_if_fail (LINLI_IS_MAINTENANCE_MODE (self));
+  if (!self->entering)
+    return;
+  self->entering = FALSE;
+  if (!self->active)
+    g_clear_handle_id (&self->idle_id, g_source_remove);
+}
+
+void
+linli_maintenance_mode_note_activity (LinliMaintenanceMode *self)
+{
+  g_return_if_fail (LINLI_IS_MAINTENANCE_MODE (self));
+  if (self->idle_id != 0)
+    restart_idle (self);
 }
 
 /* ---- actions ---- */
@@ -501,22 +602,137 @@ state_text (LinliDeviceState state)
     }
 }
 
+/* devices/ names a device in English for logs and linli-diag ("Printer
+ * (queue)", "ID card reader (/dev/ttyUSB0)"); the screen names it by its
+ * kind in the resident's language and keeps only what tells two of a kind
+ * apart: the part in brackets (a queue, a port, a USB address). */
+static char *
+device_specifics (LinliDevice *device)
+{
+  const char *name = linli_device_get_name (device);
+  const char *open;
+
+  if (name != NULL && (open = strrchr (name, '(')) != NULL && g_str_has_suffix (open, ")"))
+    return g_strndup (open + 1, strlen (open) - 2);
+  if (linli_device_get_kind (device) == LINLI_DEVICE_KIND_CARD_READER)
+    return g_strdup ("PC/SC");
+  return NULL;
+}
+
 char *
 linli_maintenance_mode_describe_device (LinliMaintenanceMode *self, gpointer device)
 {
   LinliDevice *d = device;
-  const char *name;
+  g_autofree char *specifics = NULL;
+  g_autofree char *name = NULL;
   const char *detail;
 
   g_return_val_if_fail (LINLI_IS_MAINTENANCE_MODE (self), NULL);
   g_return_val_if_fail (LINLI_IS_DEVICE (device), NULL);
-  name = linli_device_get_name (d);
+  specifics = device_specifics (d);
+  /* TRANSLATORS: a device's kind, then what tells it apart (a print
+   * queue, a serial port), e.g. "Printer (linli-receipt)". */
+  name = specifics != NULL && *specifics != '\0'
+             ? g_strdup_printf (_ ("%s (%s)"), kind_text (linli_device_get_kind (d)), specifics)
+             : g_strdup (kind_text (linli_device_get_kind (d)));
   detail = linli_device_get_detail (d);
-  return g_strdup_printf ("%s%s%s: %s%s%s", kind_text (linli_device_get_kind (d)),
-                          name != NULL && *name != '\0' ? " " : "", name != NULL ? name : "",
-                          state_text (linli_device_get_state (d)),
+  /* The detail stays as devices/ wrote it: maintainers read it, and it is
+   * what the logs and the heartbeat carry. */
+  return g_strdup_printf (_ ("%s: %s%s%s"), name, state_text (linli_device_get_state (d)),
                           detail != NULL && *detail != '\0' ? " — " : "",
                           detail != NULL ? detail : "");
+}
+
+/* ---- camera snapshot ---- */
+
+typedef struct
+{
+  int width;
+  int height;
+} SnapshotSize;
+
+static LinliDevice *
+find_camera (LinliMaintenanceMode *self)
+{
+  GListModel *devices = linli_kiosk_get_devices (self->kiosk);
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr (LinliDevice) device = g_list_model_get_item (devices, i);
+      if (LINLI_IS_CAMERA (device))
+        return device;
+    }
+  return NULL;
+}
+
+static void
+on_snapshot (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LinliMaintenanceMode *self = g_task_get_source_object (task);
+  SnapshotSize *size = g_new0 (SnapshotSize, 1);
+  GError *error = NULL;
+  GBytes *jpeg;
+  g_autofree char *detail = NULL;
+
+  jpeg = linli_camera_capture_finish (LINLI_CAMERA (source), result, &size->width, &size->height,
+                                      &error);
+  if (jpeg == NULL)
+    {
+      g_free (size);
+      audit (self, "camera-snapshot-failed", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Its size only: the picture itself is never stored, not even in the
+   * audit log (it may show whoever stood in front of the kiosk). */
+  detail = g_strdup_printf ("%d×%d JPEG, %zu bytes", size->width, size->height,
+                            g_bytes_get_size (jpeg));
+  audit (self, "camera-snapshot-taken", detail);
+  g_task_set_task_data (task, size, g_free);
+  g_task_return_pointer (task, jpeg, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+linli_maintenance_mode_camera_snapshot_async (LinliMaintenanceMode *self,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  LinliDevice *camera;
+
+  g_return_if_fail (LINLI_IS_MAINTENANCE_MODE (self));
+  g_task_set_source_tag (task, linli_maintenance_mode_camera_snapshot_async);
+  camera = find_camera (self);
+  if (!self->active || camera == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                               self->active ? "this kiosk has no camera"
+                                            : "not in maintenance mode");
+      return;
+    }
+  audit (self, "camera-snapshot", linli_camera_get_source (LINLI_CAMERA (camera)));
+  /* The camera bounds the wait itself (its capture-timeout). */
+  linli_camera_capture_async (LINLI_CAMERA (camera), cancellable, on_snapshot,
+                              g_steal_pointer (&task));
+}
+
+GBytes *
+linli_maintenance_mode_camera_snapshot_finish (
+    LinliMaintenanceMode *self, GAsyncResult *result, int *width, int *height, GError **error)
+{
+  GBytes *jpeg;
+  SnapshotSize *size;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  jpeg = g_task_propagate_pointer (G_TASK (result), error);
+  size = g_task_get_task_data (G_TASK (result));
+  if (width != NULL)
+    *width = jpeg != NULL && size != NULL ? size->width : 0;
+  if (height != NULL)
+    *height = jpeg != NULL && size != NULL ? size->height : 0;
+  return jpeg;
 }
 
 void

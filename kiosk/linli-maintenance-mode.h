@@ -46,6 +46,17 @@ gboolean linli_maintenance_mode_enter_finish (LinliMaintenanceMode *self,
                                               GError **error);
 void linli_maintenance_mode_exit (LinliMaintenanceMode *self);
 
+/* ---- inactivity ----
+ * The PIN pad calls begin_entry when it opens and end_entry when it
+ * closes; after [maintenance] pin-timeout seconds without input in
+ * between, ::entry-timed-out is emitted. While active, [maintenance]
+ * idle-timeout seconds without input leave maintenance mode ("active"
+ * becomes FALSE). Both are audited as "maintenance-timeout". The kiosk
+ * calls note_activity on every touch, click or key. */
+void linli_maintenance_mode_begin_entry (LinliMaintenanceMode *self);
+void linli_maintenance_mode_end_entry (LinliMaintenanceMode *self);
+void linli_maintenance_mode_note_activity (LinliMaintenanceMode *self);
+
 /* ---- actions (each audited; only while active) ---- */
 
 /* The print-test receipt on the kiosk's printer, finished when CUPS says
@@ -78,6 +89,14 @@ const char *linli_maintenance_mode_get_paper_text (LinliMaintenanceMode *self);
 /* One line for the device health list: "kind name: state — detail", in
  * words through gettext. @device: a LinliDevice of linli_kiosk_get_devices(). */
 char *linli_maintenance_mode_describe_device (LinliMaintenanceMode *self, gpointer device);
+/* One full-size picture with the kiosk's camera, as JPEG bytes to show;
+ * never written anywhere. Audited with its size only. */
+void linli_maintenance_mode_camera_snapshot_async (LinliMaintenanceMode *self,
+                                                   GCancellable *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer user_data);
+GBytes *linli_maintenance_mode_camera_snapshot_finish (
+    LinliMaintenanceMode *self, GAsyncResult *result, int *width, int *height, GError **error);
 /* Audits the reachability check the screen is about to make. */
 void linli_maintenance_mode_note_platform_check (LinliMaintenanceMode *self);
 /* Audits, then exits the process with LINLI_MAINTENANCE_EXIT_RESTART. */

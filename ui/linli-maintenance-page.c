@@ -32,6 +32,8 @@ struct _LinliMaintenancePage
   GtkLabel *print_result;
   GtkLabel *card_result;
   GtkLabel *voice_result;
+  GtkLabel *camera_result;
+  GtkPicture *camera_picture;
   GtkLabel *heartbeat;
   GtkLabel *probe_result;
   GtkLabel *outbox;
@@ -44,6 +46,7 @@ struct _LinliMaintenancePage
   LinliUsbDescribeFunc usb_describe;
   GCancellable *cancellable; /* test print and probe; cancelled on dispose */
   gboolean printing;
+  gboolean snapping;
   gboolean probing;
   guint tick_id;
 };
@@ -351,6 +354,58 @@ action_voice_test (GtkWidget *widget, const char *name, GVariant *param)
   linli_maintenance_mode_voice_test (self->mode);
 }
 
+/* The picture lives in the texture only: never a file, and it is
+ * dropped when the page is refreshed or left. */
+static void
+clear_snapshot (LinliMaintenancePage *self)
+{
+  gtk_picture_set_paintable (self->camera_picture, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->camera_picture), FALSE);
+}
+
+static void
+on_snapshot (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (LinliMaintenancePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) jpeg = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *text = NULL;
+  int width = 0, height = 0;
+
+  jpeg = linli_maintenance_mode_camera_snapshot_finish (LINLI_MAINTENANCE_MODE (source), result,
+                                                        &width, &height, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->snapping = FALSE;
+  if (jpeg != NULL)
+    texture = gdk_texture_new_from_bytes (jpeg, &error);
+  if (texture == NULL)
+    {
+      text = g_strdup_printf (_ ("Camera snapshot failed: %s"), error->message);
+      report (self, self->camera_result, text);
+      return;
+    }
+  gtk_picture_set_paintable (self->camera_picture, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->camera_picture), TRUE);
+  text = g_strdup_printf (_ ("Camera snapshot taken: %d × %d pixels."), width, height);
+  report (self, self->camera_result, text);
+}
+
+static void
+action_camera_snapshot (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliMaintenancePage *self = LINLI_MAINTENANCE_PAGE (widget);
+
+  if (self->snapping)
+    return;
+  self->snapping = TRUE;
+  clear_snapshot (self);
+  gtk_label_set_label (self->camera_result, _ ("Taking a picture with the camera…"));
+  linli_maintenance_mode_camera_snapshot_async (self->mode, self->cancellable, on_snapshot,
+                                                g_object_ref (self));
+}
+
 static void
 action_check_platform (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -403,6 +458,7 @@ linli_maintenance_page_unmap (GtkWidget *widget)
   LinliMaintenancePage *self = LINLI_MAINTENANCE_PAGE (widget);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  clear_snapshot (self);
   GTK_WIDGET_CLASS (linli_maintenance_page_parent_class)->unmap (widget);
 }
 
@@ -438,6 +494,8 @@ linli_maintenance_page_class_init (LinliMaintenancePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LinliMaintenancePage, print_result);
   gtk_widget_class_bind_template_child (widget_class, LinliMaintenancePage, card_result);
   gtk_widget_class_bind_template_child (widget_class, LinliMaintenancePage, voice_result);
+  gtk_widget_class_bind_template_child (widget_class, LinliMaintenancePage, camera_result);
+  gtk_widget_class_bind_template_child (widget_class, LinliMaintenancePage, camera_picture);
   gtk_widget_class_bind_template_child (widget_class, LinliMaintenancePage, heartbeat);
   gtk_widget_class_bind_template_child (widget_class, LinliMaintenancePage, probe_result);
   gtk_widget_class_bind_template_child (widget_class, LinliMaintenancePage, outbox);
@@ -446,6 +504,8 @@ linli_maintenance_page_class_init (LinliMaintenancePageClass *klass)
   gtk_widget_class_install_action (widget_class, "maint.test-print", NULL, action_test_print);
   gtk_widget_class_install_action (widget_class, "maint.test-card", NULL, action_test_card);
   gtk_widget_class_install_action (widget_class, "maint.voice-test", NULL, action_voice_test);
+  gtk_widget_class_install_action (widget_class, "maint.camera-snapshot", NULL,
+                                   action_camera_snapshot);
   gtk_widget_class_install_action (widget_class, "maint.check-platform", NULL,
                                    action_check_platform);
   gtk_widget_class_install_action (widget_class, "maint.retry-outbox", NULL, action_retry);
@@ -485,6 +545,8 @@ linli_maintenance_page_refresh (LinliMaintenancePage *self)
   gtk_label_set_label (self->print_result, NULL);
   gtk_label_set_label (self->card_result, NULL);
   gtk_label_set_label (self->voice_result, NULL);
+  gtk_label_set_label (self->camera_result, NULL);
+  clear_snapshot (self);
   /* Fresh states now rather than at the next idle poll. */
   linli_kiosk_refresh_devices (self->kiosk);
   update_devices (self);

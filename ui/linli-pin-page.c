@@ -6,7 +6,9 @@
  * been handed to the model (which checks it on a worker). What is shown
  * and spoken is the number of digits, never the digits. A wrong PIN and a
  * lockout are said out loud with the time left, because a maintainer may
- * be kneeling at the printer door, not looking at the screen.
+ * be kneeling at the printer door, not looking at the screen. Left
+ * untouched for [maintenance] pin-timeout seconds, the pad goes back to
+ * the attract screen (the model times it and audits it).
  */
 #define G_LOG_DOMAIN "linli-pin-page"
 
@@ -219,6 +221,38 @@ pad_button (const char *label, const char *action, const char *digit)
   return button;
 }
 
+/* Shown: its inactivity time starts. */
+static void
+linli_pin_page_map (GtkWidget *widget)
+{
+  LinliPinPage *self = LINLI_PIN_PAGE (widget);
+
+  GTK_WIDGET_CLASS (linli_pin_page_parent_class)->map (widget);
+  linli_maintenance_mode_begin_entry (linli_kiosk_get_maintenance (self->kiosk));
+}
+
+/* The pad is closed however it is left (cancel, the back key, the timeout,
+ * entering): the model stops timing it. */
+static void
+linli_pin_page_unmap (GtkWidget *widget)
+{
+  LinliPinPage *self = LINLI_PIN_PAGE (widget);
+
+  if (self->kiosk != NULL)
+    linli_maintenance_mode_end_entry (linli_kiosk_get_maintenance (self->kiosk));
+  wipe_pin (self);
+  update_dots (self);
+  GTK_WIDGET_CLASS (linli_pin_page_parent_class)->unmap (widget);
+}
+
+static void
+on_entry_timed_out (LinliPinPage *self)
+{
+  /* The same way out as its Cancel button. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_activate_action (GTK_WIDGET (self), "kiosk.back", NULL);
+}
+
 static void
 linli_pin_page_dispose (GObject *object)
 {
@@ -238,6 +272,8 @@ linli_pin_page_class_init (LinliPinPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = linli_pin_page_dispose;
+  widget_class->map = linli_pin_page_map;
+  widget_class->unmap = linli_pin_page_unmap;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/cn/linli/Kiosk/ui/linli-pin-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LinliPinPage, prompt);
@@ -273,6 +309,8 @@ linli_pin_page_new (LinliKiosk *kiosk)
   LinliPinPage *self = g_object_new (LINLI_TYPE_PIN_PAGE, NULL);
 
   self->kiosk = g_object_ref (kiosk);
+  g_signal_connect_object (linli_kiosk_get_maintenance (kiosk), "entry-timed-out",
+                           G_CALLBACK (on_entry_timed_out), self, G_CONNECT_SWAPPED);
   linli_pin_page_reset (self);
   return self;
 }

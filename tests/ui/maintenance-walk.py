@@ -13,7 +13,14 @@ county platform (tests/rigs/platform-rig.sh) and a private cupsd
    queue: the page says 缺纸 before any resident printed. Test print shows
    its result, the voice test runs, the platform link shows its TLS
    details, exit returns to the attract screen, and every action is in the
-   verified audit log (linli-diag audit).
+   verified audit log (linli-diag audit). Devices are named in Chinese.
+   The camera snapshot (a videotestsrc camera) is shown on the page; a
+   card placed on the simulated GA 467 reader during the card test shows
+   its type and masked number, never the full ID number.
+4. With short [maintenance] pin-timeout and idle-timeout, an untouched
+   PIN pad and an untouched maintenance page go back to the attract
+   screen; a test print on the rig's working PDF queue succeeds and comes
+   out of CUPS. Both timeouts are in the audit log.
 
 Usage: maintenance-walk.py KIOSK_BINARY CONFIG ARTIFACT_DIR
 """
@@ -28,7 +35,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kiosklib  # noqa: E402
 from kiosklib import (application, done, expect_label_containing, fail, find, find_all,  # noqa: E402
-                      ok, press, screen_is, screenshot, start, stop, wait_for, xdotool)
+                      ga467_reader, ok, press, screen_is, screenshot, start, stop, wait_for,
+                      xdotool)
 
 KIOSK, CONFIG, ARTIFACTS = sys.argv[1:4]
 PIN = "246810"
@@ -47,14 +55,14 @@ if not pin_hash.startswith("pin-hash=$y$"):
     fail(f"linli-diag hash-pin printed {pin_hash!r}")
 
 
-def write_config(name, with_pin):
+def write_config(name, with_pin, devices="", maintenance="", queue=QUEUE):
     state = os.path.join(work, name)
     os.makedirs(state, mode=0o700)
     path = os.path.join(state, "kiosk.conf")
     with open(CONFIG, encoding="utf-8") as source, open(path, "w", encoding="utf-8") as target:
         target.write(source.read())
-        target.write(f"\n[devices]\nprinter={QUEUE}\n")
-        target.write(f"\n[maintenance]\naudit-db={state}/audit.db\n")
+        target.write(f"\n[devices]\nprinter={queue}\n{devices}")
+        target.write(f"\n[maintenance]\naudit-db={state}/audit.db\n{maintenance}")
         if with_pin:
             target.write(pin_hash + "\n")
     return path
@@ -156,7 +164,8 @@ ok("the PIN pad opened again still says it is locked")
 stop()
 
 # --- 3. the right PIN, the maintenance page ---
-config = write_config("maintain", with_pin=True)
+pty_link, control_fd = ga467_reader(work)
+config = write_config("maintain", with_pin=True, devices=f"id-reader-serial={pty_link}\n")
 kiosk = start(KIOSK, config, ARTIFACTS)
 open_pin_pad()
 screenshot("maintenance-04-pin-pad")
@@ -193,6 +202,33 @@ ok("the voice test runs")
 press("测试读卡")
 expect_label_containing("请在读卡器上放一张卡")
 ok("the card test waits for a card")
+os.write(control_fd, b"place resident\n")
+card = expect_label_containing("读到的卡：", timeout=15)
+# The simulated card's number starts 11010119900307123 (ga467-sim.py).
+shown = " ".join(a.name or "" for a in find_all("label"))
+if "11010119900307123" in shown or "王小明" in shown:
+    fail(f"the card test shows personal data: {card.name!r}")
+if "*" not in card.name:
+    fail(f"the card test does not show a masked number: {card.name!r}")
+screenshot("maintenance-06a-card")
+os.write(control_fd, b"lift\n")
+screen_is("邻里 · 维护")
+ok(f"a card placed during the card test shows type and masked number only: {card.name}")
+
+names = [a.name or "" for a in find_all("label")]
+english = [n for n in names if n.startswith(("Printer", "ID card reader", "PC/SC", "Camera",
+                                             "Voice"))]
+if english:
+    fail(f"device lines in English on the maintenance page: {english}")
+wait_for("the camera's line in Chinese", lambda: next(
+    (a for a in find_all("label") if (a.name or "").startswith("高拍仪")), None))
+ok("every device is named in Chinese on the maintenance page")
+
+press("拍照测试")
+taken = expect_label_containing("已拍摄测试照片", timeout=30)
+wait_for("the snapshot on the page", lambda: find("image", "高拍仪测试照片"))
+screenshot("maintenance-06b-camera")
+ok(f"the camera snapshot is taken and shown on the page: {taken.name}")
 
 press("立即重试")
 expect_label_containing("待发送的办件：")
@@ -210,10 +246,51 @@ result = audit(config)
 if result.returncode != 0 or "chain whole" not in result.stdout:
     fail(f"linli-diag audit: {result.stdout}{result.stderr}")
 for action in ("pin-accepted", "maintenance-entered", "platform-check", "test-print",
-               "test-print-failed", "voice-test", "card-test", "outbox-retry",
-               "maintenance-exited"):
+               "test-print-failed", "voice-test", "card-test", "card-test-read", "outbox-retry",
+               "camera-snapshot", "camera-snapshot-taken", "maintenance-exited"):
     if action not in result.stdout:
         fail(f"'{action}' is not in the audit log:\n{result.stdout}")
+if "11010119900307123" in result.stdout:
+    fail("the card's number is in the audit log")
 ok("every maintenance action is in the verified audit log")
+
+# --- 4. timeouts, and a test print that works ---
+config = write_config("timeouts", with_pin=True, queue=os.environ["CUPS_RIG_QUEUE"],
+                      maintenance="pin-timeout=4\nidle-timeout=8\n")
+kiosk = start(KIOSK, config, ARTIFACTS)
+open_pin_pad()
+opened = time.monotonic()
+screen_is("邻里 · 欢迎", timeout=15)
+waited = time.monotonic() - opened
+if waited < 3:
+    fail(f"the PIN pad closed after {waited:.1f} s, before its 4 s")
+ok(f"an untouched PIN pad goes back to the attract screen ({waited:.1f} s, pin-timeout=4)")
+
+open_pin_pad()
+# Real key presses: each one restarts the pad's time.
+xdotool("type", "--delay", "50", PIN)
+press("确定")
+screen_is("邻里 · 维护", timeout=15)
+entered = time.monotonic()
+press("测试打印")
+expect_label_containing("测试页已打印", timeout=8)
+output = os.environ["CUPS_RIG_OUTPUT"]
+wait_for("the test page in the queue's output", lambda: os.path.exists(output)
+         and "打印测试" in subprocess.run(["pdftotext", output, "-"], capture_output=True,
+                                          text=True).stdout, timeout=15)
+screenshot("maintenance-07-printed")
+ok("test print on a working queue succeeds, and the page comes out of CUPS")
+screen_is("邻里 · 欢迎", timeout=20)
+waited = time.monotonic() - entered
+if waited < 6:
+    fail(f"the maintenance page closed after {waited:.1f} s, before its 8 s")
+ok(f"an untouched maintenance page goes back to the attract screen ({waited:.1f} s)")
+stop()
+result = audit(config)
+if result.returncode != 0 or "chain whole" not in result.stdout:
+    fail(f"linli-diag audit: {result.stdout}{result.stderr}")
+if result.stdout.count("maintenance-timeout") < 2 or "test-print-completed" not in result.stdout:
+    fail(f"the timeouts or the completed test print are not in the audit log:\n{result.stdout}")
+ok("both timeouts and the completed test print are in the verified audit log")
 
 done()
