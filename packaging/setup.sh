@@ -169,9 +169,13 @@ run_demo() {
     # /dev/video0, a private CUPS queue that prints into a PDF file, and the
     # virtual card readers of demo_kiosk.
     cat >"$conf" <<CONF
+[kiosk]
+receipt-index=$dir/receipts.sqlite
 [devices]
 camera-source=videotestsrc pattern=smpte
 printer=linli-demo
+[maintenance]
+audit-db=$dir/audit.db
 CONF
     export LINLI_LOCALEDIR="$here/_build/po"
     if [ -n "${WAYLAND_DISPLAY:-}" ] || [ -n "${DISPLAY:-}" ]; then
@@ -199,6 +203,13 @@ CONF
     LINLI_SIM="$here/_build/services/sim/linli-platform-sim" CI='' \
         "$here/tests/rigs/pulse-rig.sh" run -- "$here/tests/rigs/platform-rig.sh" run -- \
         "$here/tests/ui/run-ui-test.sh" platform-walk.py "$here/_build/ui/linli-kiosk" \
+        "$here/tests/data/kiosk-test.conf" "$shots"
+    # A resident pays the water bill and takes the receipt (simulated phone).
+    LINLI_SIM="$here/_build/services/sim/linli-platform-sim" CI='' \
+        LINLI_DIAG="$here/_build/kiosk/linli-diag" \
+        "$here/tests/rigs/pulse-rig.sh" run -- "$here/tests/rigs/platform-rig.sh" run -- \
+        "$here/tests/rigs/cupsd-rig.sh" run -- \
+        "$here/tests/ui/run-ui-test.sh" payment-walk.py "$here/_build/ui/linli-kiosk" \
         "$here/tests/data/kiosk-test.conf" "$shots"
     log "screenshots of every screen are in $shots"
 }
