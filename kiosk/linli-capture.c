@@ -468,8 +468,10 @@ on_captured (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (data->mode == LINLI_CAPTURE_MODE_DOCUMENT)
     {
-      linli_document_process_async (jpeg, g_task_get_cancellable (task), on_processed,
-                                    g_steal_pointer (&task));
+      /* The cancellable first: argument order is unspecified. */
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      linli_document_process_async (jpeg, cancellable, on_processed, g_steal_pointer (&task));
       return;
     }
   if (linli_session_get_state (self->session) == LINLI_SESSION_STATE_IDLE)
