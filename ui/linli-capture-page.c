@@ -171,7 +171,7 @@ rebuild_thumbnails (LinliCapturePage *self)
         g_warning ("thumbnail %u: %s", i, error != NULL ? error->message : "wiped");
       picture = gtk_picture_new_for_paintable (texture != NULL ? GDK_PAINTABLE (texture) : NULL);
       gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-      gtk_widget_set_size_request (picture, 100, 130);
+      gtk_widget_set_size_request (picture, 80, 100);
       gtk_box_append (GTK_BOX (box), picture);
       gtk_box_append (GTK_BOX (box), gtk_label_new (name));
       gtk_button_set_child (GTK_BUTTON (button), box);
