@@ -35,6 +35,7 @@ struct _LinliKiosk
 
   LinliConfig *config;
   LinliSession *session;
+  LinliCapture *capture; /* the camera screens' model */
   GListStore *services;  /* LinliServiceTile: the home screen's tiles */
   LinliCatalog *catalog; /* the platform's, or NULL: built-in tiles */
   GListModel *devices;
@@ -148,6 +149,9 @@ on_session_ended (LinliSession *session, LinliSessionEndReason reason, gpointer 
   g_info ("session %" G_GUINT64_FORMAT " ended (%s)", linli_session_get_serial (session),
           g_enum_get_value (klass, (int) reason)->value_nick);
   g_type_class_unref (klass);
+  g_info ("session %" G_GUINT64_FORMAT " left behind %u secrets and %u document pages",
+          linli_session_get_serial (session), linli_session_count_secrets (session),
+          linli_session_count_pages (session));
   card_left = linli_kiosk_get_card_inserted (self);
   linli_kiosk_set_identity (self, NULL, NULL);
   reset_presentation (self);
@@ -165,6 +169,7 @@ linli_kiosk_dispose (GObject *object)
 {
   LinliKiosk *self = LINLI_KIOSK (object);
 
+  g_clear_object (&self->capture);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -469,6 +474,7 @@ linli_kiosk_new (LinliConfig *config)
   }
   self->devices = linli_devices_new_from_config (config);
   self->usb_inventory = linli_devices_new_usb_inventory (config);
+  self->capture = linli_capture_new (self->session, self->devices);
   {
     g_autoptr (GError) usb_error = NULL;
 
@@ -1103,4 +1109,12 @@ linli_kiosk_get_card_inserted (LinliKiosk *self)
 {
   g_return_val_if_fail (LINLI_IS_KIOSK (self), FALSE);
   return self->identity != NULL && LINLI_IS_PCSC_READER (self->identity_reader);
+}
+
+/* Returns: (transfer none): the model of the capture screens */
+LinliCapture *
+linli_kiosk_get_capture (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->capture;
 }

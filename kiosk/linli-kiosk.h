@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "linli-capture.h"
 #include "linli-config.h"
 #include "linli-identity.h"
 #include "linli-payment.h"
@@ -91,6 +92,9 @@ void linli_kiosk_refresh_devices (LinliKiosk *self);
 void linli_kiosk_start_readers (LinliKiosk *self);
 LinliIdentity *linli_kiosk_get_identity (LinliKiosk *self);
 gboolean linli_kiosk_get_card_inserted (LinliKiosk *self);
+
+/* The camera screens' model (issue 7). */
+LinliCapture *linli_kiosk_get_capture (LinliKiosk *self);
 
 void linli_i18n_apply_language (const char *language);
 

@@ -9,6 +9,8 @@
 
 #include "linli-session.h"
 
+#include "linli-document-pages.h"
+
 struct _LinliSession
 {
   GObject parent_instance;
@@ -25,6 +27,7 @@ struct _LinliSession
   guint countdown_source;
 
   GHashTable *secrets; /* key → LinliSecret */
+  GHashTable *pages;   /* document name → LinliDocumentPages */
 };
 
 G_DEFINE_FINAL_TYPE (LinliSession, linli_session, G_TYPE_OBJECT)
@@ -150,10 +153,19 @@ wipe_secrets (LinliSession *self)
   GHashTableIter iter;
   gpointer value;
 
+  /* Counts only: what was held is personal, how much of it is not. */
+  if (g_hash_table_size (self->secrets) > 0 || g_hash_table_size (self->pages) > 0)
+    g_info ("session %" G_GUINT64_FORMAT ": wiping %u secrets and %u document pages", self->serial,
+            g_hash_table_size (self->secrets), linli_session_count_pages (self));
   g_hash_table_iter_init (&iter, self->secrets);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     linli_secret_wipe (value);
   g_hash_table_remove_all (self->secrets);
+  /* A screen may still hold a model: wiped, it sees no page, only zeros. */
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    linli_document_pages_wipe (value);
+  g_hash_table_remove_all (self->pages);
 }
 
 static void
@@ -288,6 +300,7 @@ linli_session_finalize (GObject *object)
   LinliSession *self = LINLI_SESSION (object);
 
   g_clear_pointer (&self->secrets, g_hash_table_unref);
+  g_clear_pointer (&self->pages, g_hash_table_unref);
 
   G_OBJECT_CLASS (linli_session_parent_class)->finalize (object);
 }
@@ -350,6 +363,7 @@ linli_session_init (LinliSession *self)
   self->state = LINLI_SESSION_STATE_IDLE;
   self->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) linli_secret_unref);
+  self->pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 /**
@@ -497,9 +511,105 @@ linli_session_lookup (LinliSession *self, const char *key)
   return g_hash_table_lookup (self->secrets, key);
 }
 
+/* Wipes and drops what is kept under @key (a photo the resident took again
+ * or declined), before the session ends. */
+void
+linli_session_forget (LinliSession *self, const char *key)
+{
+  LinliSecret *secret;
+
+  g_return_if_fail (LINLI_IS_SESSION (self));
+  g_return_if_fail (key != NULL);
+
+  secret = g_hash_table_lookup (self->secrets, key);
+  if (secret == NULL)
+    return;
+  linli_secret_wipe (secret);
+  g_hash_table_remove (self->secrets, key);
+}
+
 guint
 linli_session_count_secrets (LinliSession *self)
 {
   g_return_val_if_fail (LINLI_IS_SESSION (self), 0);
   return g_hash_table_size (self->secrets);
+}
+
+/**
+ * linli_session_get_pages:
+ * @document: the catalog's name of the document ("hukou_booklet"…)
+ *
+ * Returns: (transfer none) (nullable): the pages captured of @document in
+ * this session, an empty model at first; NULL outside a session. Wiped and
+ * dropped when the session ends.
+ */
+LinliDocumentPages *
+linli_session_get_pages (LinliSession *self, const char *document)
+{
+  LinliDocumentPages *pages;
+
+  g_return_val_if_fail (LINLI_IS_SESSION (self), NULL);
+  g_return_val_if_fail (document != NULL, NULL);
+
+  if (self->state == LINLI_SESSION_STATE_IDLE)
+    return NULL;
+  pages = g_hash_table_lookup (self->pages, document);
+  if (pages == NULL)
+    {
+      pages = linli_document_pages_new ();
+      g_hash_table_insert (self->pages, g_strdup (document), pages);
+    }
+  return pages;
+}
+
+/* Pages held, over all documents: 0 after the session has ended. */
+guint
+linli_session_count_pages (LinliSession *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_return_val_if_fail (LINLI_IS_SESSION (self), 0);
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += g_list_model_get_n_items (G_LIST_MODEL (value));
+  return n;
+}
+
+/* Keeps a copy of @jpeg as the session's "photo" secret (the previous
+ * one wiped); outside a session nothing is kept. */
+void
+linli_session_set_photo (LinliSession *self, GBytes *jpeg)
+{
+  g_autoptr (LinliSecret) secret = NULL;
+  gsize size;
+  gconstpointer data;
+
+  g_return_if_fail (LINLI_IS_SESSION (self));
+  g_return_if_fail (jpeg != NULL);
+
+  data = g_bytes_get_data (jpeg, &size);
+  secret = linli_secret_new (data, size);
+  linli_session_keep (self, "photo", secret);
+}
+
+/* Returns: (transfer full) (nullable): bytes over the kept photo; they
+ * hold the secret, which is still wiped when the session ends. */
+GBytes *
+linli_session_dup_photo (LinliSession *self)
+{
+  LinliSecret *secret;
+  gconstpointer data;
+  gsize size;
+
+  g_return_val_if_fail (LINLI_IS_SESSION (self), NULL);
+
+  secret = g_hash_table_lookup (self->secrets, "photo");
+  if (secret == NULL || linli_secret_is_wiped (secret))
+    return NULL;
+  data = linli_secret_get_data (secret, &size);
+  return g_bytes_new_with_free_func (data, size, (GDestroyNotify) linli_secret_unref,
+                                     linli_secret_ref (secret));
 }

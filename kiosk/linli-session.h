@@ -62,5 +62,16 @@ void linli_session_finish (LinliSession *self, LinliSessionEndReason reason);
 void linli_session_keep (LinliSession *self, const char *key, LinliSecret *secret);
 LinliSecret *linli_session_lookup (LinliSession *self, const char *key);
 guint linli_session_count_secrets (LinliSession *self);
+void linli_session_forget (LinliSession *self, const char *key);
+
+/* Captured documents and the certification photo (issue 7): held by the
+ * session and wiped with everything else when it ends. The pages' type is
+ * devices/' LinliDocumentPages; declared here so that ui/ need not include
+ * a devices header. */
+typedef struct _LinliDocumentPages LinliDocumentPages;
+LinliDocumentPages *linli_session_get_pages (LinliSession *self, const char *document);
+guint linli_session_count_pages (LinliSession *self);
+void linli_session_set_photo (LinliSession *self, GBytes *jpeg);
+GBytes *linli_session_dup_photo (LinliSession *self);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 
 #include "linli-a11y-bar.h"
 #include "linli-attract-page.h"
+#include "linli-capture-page.h"
 #include "linli-help-page.h"
 #include "linli-home-page.h"
 #include "linli-maintenance-mode.h"
@@ -66,6 +67,13 @@ struct _LinliWindow
   LinliUsbDescribeFunc usb_describe;
   guint corner_taps;
   gint64 first_tap_us;
+
+  /* The camera screen and who asked for it (item_code NULL: the photo). */
+  LinliCapturePage *capture_page;
+  LinliWindowCaptureDone capture_done;
+  gpointer capture_data;
+  char *capture_item;
+  guint capture_index;
 };
 
 G_DEFINE_FINAL_TYPE (LinliWindow, linli_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -83,6 +91,9 @@ page_title (LinliWindow *self, const char *page)
     return _ ("Maintainer PIN");
   if (g_str_equal (page, "maintenance"))
     return _ ("Maintenance");
+  if (g_str_equal (page, "capture") && self->capture_page != NULL
+      && linli_capture_page_get_title (self->capture_page) != NULL)
+    return linli_capture_page_get_title (self->capture_page);
   if (g_str_equal (page, "service") && self->service_tile != NULL)
     return linli_service_tile_get_title (self->service_tile,
                                          linli_kiosk_get_language (self->kiosk));
@@ -204,6 +215,8 @@ show_page (LinliWindow *self, const char *page)
   schedule_announcement (self);
 }
 
+static gboolean show_capture_demo (LinliWindow *self, LinliServiceTile *tile);
+
 static void
 show_service (LinliWindow *self, const char *code)
 {
@@ -220,8 +233,20 @@ show_service (LinliWindow *self, const char *code)
   g_free (self->service_code);
   self->service_code = g_strdup (code);
   g_set_object (&self->service_tile, tile);
+  if (show_capture_demo (self, tile))
+    return;
   linli_service_page_set_tile (self->service, tile);
   show_page (self, "service");
+}
+
+static void
+on_capture_finished (LinliWindow *self, gboolean completed)
+{
+  LinliWindowCaptureDone done = self->capture_done;
+
+  self->capture_done = NULL;
+  if (done != NULL)
+    done (self, completed, self->capture_data);
 }
 
 static void
@@ -249,6 +274,9 @@ build_screens (LinliWindow *self)
   linli_maintenance_page_set_usb_model (self->maintenance, self->usb_model, self->usb_describe);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->pin), "pin");
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->maintenance), "maintenance");
+  self->capture_page = linli_capture_page_new (self->kiosk);
+  g_signal_connect_swapped (self->capture_page, "finished", G_CALLBACK (on_capture_finished), self);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->capture_page), "capture");
 
   self->bar = linli_a11y_bar_new (self->kiosk);
   gtk_box_append (self->content, GTK_WIDGET (self->bar));
@@ -265,7 +293,17 @@ on_language_changed (LinliWindow *self)
   g_autofree char *page = g_strdup (self->page != NULL ? self->page : "attract");
 
   build_screens (self);
-  if (g_str_equal (page, "service") && self->service_code != NULL)
+  /* The camera screen starts again in the new language; the pages taken
+   * are the session's and stay. */
+  if (g_str_equal (page, "capture") && self->capture_done != NULL)
+    {
+      if (self->capture_item != NULL)
+        linli_window_capture_document (self, self->capture_item, self->capture_index,
+                                       self->capture_done, self->capture_data);
+      else
+        linli_window_capture_photo (self, self->capture_done, self->capture_data);
+    }
+  else if (g_str_equal (page, "service") && self->service_code != NULL)
     show_service (self, self->service_code);
   else
     show_page (self, page);
@@ -859,6 +897,7 @@ linli_window_finalize (GObject *object)
   g_free (self->page);
   g_free (self->service_code);
   g_clear_object (&self->service_tile);
+  g_free (self->capture_item);
 
   G_OBJECT_CLASS (linli_window_parent_class)->finalize (object);
 }
@@ -966,4 +1005,117 @@ linli_window_new (LinliKioskApp *application, LinliKiosk *kiosk, gboolean report
   if (linli_config_get_boolean (config, "display", "fullscreen"))
     gtk_window_fullscreen (GTK_WINDOW (self));
   return self;
+}
+
+/* ---- the camera screen (issue 7) ---- */
+
+/**
+ * linli_window_capture_document:
+ * @item_code: the catalog item
+ * @index: which of its documents
+ *
+ * Shows the camera screen for the pages of that document.
+ *
+ * Returns: FALSE when the catalog has no such document (nothing shown)
+ */
+gboolean
+linli_window_capture_document (LinliWindow *self,
+                               const char *item_code,
+                               guint index,
+                               LinliWindowCaptureDone done,
+                               gpointer user_data)
+{
+  LinliCaptureDocument document = { 0 };
+  LinliCapture *capture;
+  g_autofree char *item = NULL;
+
+  g_return_val_if_fail (LINLI_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (item_code != NULL, FALSE);
+
+  if (!linli_capture_find_document (self->kiosk, item_code, index,
+                                    linli_kiosk_get_language (self->kiosk), &document))
+    return FALSE;
+  item = g_strdup (item_code);
+  g_free (self->capture_item);
+  self->capture_item = g_steal_pointer (&item);
+  self->capture_index = index;
+  self->capture_done = done;
+  self->capture_data = user_data;
+  capture = linli_kiosk_get_capture (self->kiosk);
+  linli_capture_set_document (capture, document.name, document.pages_min, document.pages_max);
+  linli_capture_page_start_document (self->capture_page, document.title);
+  linli_capture_document_clear (&document);
+  show_page (self, "capture");
+  return TRUE;
+}
+
+/* Consent, the photo, its review. */
+void
+linli_window_capture_photo (LinliWindow *self, LinliWindowCaptureDone done, gpointer user_data)
+{
+  g_return_if_fail (LINLI_IS_WINDOW (self));
+
+  g_clear_pointer (&self->capture_item, g_free);
+  self->capture_done = done;
+  self->capture_data = user_data;
+  linli_capture_set_photo_mode (linli_kiosk_get_capture (self->kiosk));
+  linli_capture_page_start_photo (self->capture_page);
+  show_page (self, "capture");
+}
+
+void
+linli_window_show_capture_result (LinliWindow *self, const char *title, const char *note)
+{
+  g_return_if_fail (LINLI_IS_WINDOW (self));
+
+  linli_capture_page_show_result (self->capture_page, title, note);
+  update_title (self);
+}
+
+/* The demonstration until the certification and application journeys
+ * submit (the lead's work): what was taken is shown as taken, and said
+ * plainly not to be sent. Nothing pretends to submit. */
+static void
+on_demo_captured (LinliWindow *self, gboolean completed, gpointer user_data)
+{
+  gboolean photo = GPOINTER_TO_INT (user_data);
+
+  if (!completed)
+    {
+      if (self->service_tile != NULL && linli_service_tile_get_category (self->service_tile))
+        {
+          g_autofree char *category
+              = g_strdup (linli_service_tile_get_category (self->service_tile));
+          show_service (self, category);
+        }
+      else
+        show_page (self, "home");
+      return;
+    }
+  if (photo)
+    linli_window_show_capture_result (
+        self, _ ("The photo is taken"),
+        _ ("Sending the certification from this kiosk is not available yet. Please ask staff "
+           "to complete it. Your photo is erased when your visit ends."));
+  else
+    linli_window_show_capture_result (
+        self, _ ("The pages are taken"),
+        _ ("Submitting applications from this kiosk is not available yet. Please ask staff "
+           "to complete it. The pages are erased when your visit ends."));
+}
+
+static gboolean
+show_capture_demo (LinliWindow *self, LinliServiceTile *tile)
+{
+  const char *flow = linli_service_tile_get_item_flow (tile);
+
+  if (g_strcmp0 (flow, "certification") == 0)
+    {
+      linli_window_capture_photo (self, on_demo_captured, GINT_TO_POINTER (TRUE));
+      return TRUE;
+    }
+  if (g_strcmp0 (flow, "application") == 0)
+    return linli_window_capture_document (self, linli_service_tile_get_code (tile), 0,
+                                          on_demo_captured, GINT_TO_POINTER (FALSE));
+  return FALSE;
 }

@@ -20,4 +20,21 @@ void linli_window_set_usb_model (LinliWindow *self,
                                  GListModel *model,
                                  LinliUsbDescribeFunc describe);
 
+/* The camera screen (issue 7). @done hears how it ended (Done / Use this
+ * photo: TRUE; Cancel / I do not agree: FALSE), with the pages or the
+ * photo in the session (linli_kiosk_get_capture()); the capture screen is
+ * still shown then: show the next screen, or linli_window_show_capture_result(). */
+typedef void (*LinliWindowCaptureDone) (LinliWindow *window,
+                                        gboolean completed,
+                                        gpointer user_data);
+gboolean linli_window_capture_document (LinliWindow *self,
+                                        const char *item_code,
+                                        guint index,
+                                        LinliWindowCaptureDone done,
+                                        gpointer user_data);
+void linli_window_capture_photo (LinliWindow *self,
+                                 LinliWindowCaptureDone done,
+                                 gpointer user_data);
+void linli_window_show_capture_result (LinliWindow *self, const char *title, const char *note);
+
 G_END_DECLS

@@ -2,6 +2,8 @@
  * wipe of personal data. */
 #include "linli-session.h"
 
+#include "linli-document-pages.h"
+
 static void
 test_transition_table (void)
 {
@@ -95,6 +97,86 @@ test_finish_wipes (void)
     g_assert_cmpuint (data[i], ==, 0);
   g_assert_true (linli_secret_is_wiped (name));
   g_assert_true (linli_secret_is_wiped (photo));
+}
+
+/* A 128×96 grey JPEG (ImageMagick): a stand-in for a captured page. */
+static const guint8 tiny_jpeg[]
+    = { 0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00,
+        0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xdb, 0x00, 0x43, 0x00, 0x10, 0x0b, 0x0c, 0x0e, 0x0c,
+        0x0a, 0x10, 0x0e, 0x0d, 0x0e, 0x12, 0x11, 0x10, 0x13, 0x18, 0x28, 0x1a, 0x18, 0x16, 0x16,
+        0x18, 0x31, 0x23, 0x25, 0x1d, 0x28, 0x3a, 0x33, 0x3d, 0x3c, 0x39, 0x33, 0x38, 0x37, 0x40,
+        0x48, 0x5c, 0x4e, 0x40, 0x44, 0x57, 0x45, 0x37, 0x38, 0x50, 0x6d, 0x51, 0x57, 0x5f, 0x62,
+        0x67, 0x68, 0x67, 0x3e, 0x4d, 0x71, 0x79, 0x70, 0x64, 0x78, 0x5c, 0x65, 0x67, 0x63, 0xff,
+        0xc0, 0x00, 0x0b, 0x08, 0x00, 0x60, 0x00, 0x80, 0x01, 0x01, 0x11, 0x00, 0xff, 0xc4, 0x00,
+        0x15, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x06, 0xff, 0xc4, 0x00, 0x14, 0x10, 0x01, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xda, 0x00,
+        0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00, 0xa8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0xff, 0xd9 };
+
+static gboolean
+all_zero (GBytes *bytes)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+
+  for (gsize i = 0; i < size; i++)
+    if (data[i] != 0)
+      return FALSE;
+  return size > 0;
+}
+
+static void
+test_finish_wipes_pages_and_photo (void)
+{
+  g_autoptr (LinliSession) session = linli_session_new (60, 30, 2);
+  g_autoptr (GBytes) jpeg = g_bytes_new_static (tiny_jpeg, sizeof tiny_jpeg);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LinliDocumentPage) page = NULL;
+  g_autoptr (LinliDocumentPages) held = NULL;
+  g_autoptr (GBytes) page_jpeg = NULL;
+  g_autoptr (GBytes) photo = NULL;
+
+  /* Outside a session there is nowhere to keep pages. */
+  g_assert_null (linli_session_get_pages (session, "hukou_booklet"));
+
+  g_assert_true (linli_session_begin (session));
+  held = g_object_ref (linli_session_get_pages (session, "hukou_booklet"));
+  g_assert_true (held == linli_session_get_pages (session, "hukou_booklet"));
+  g_assert_true (held != linli_session_get_pages (session, "bank_card"));
+  page = linli_document_page_new (jpeg, &error);
+  g_assert_no_error (error);
+  linli_document_pages_append (held, page);
+  linli_document_pages_append (linli_session_get_pages (session, "bank_card"), page);
+  g_assert_cmpuint (linli_session_count_pages (session), ==, 2);
+  page_jpeg = g_bytes_ref (linli_document_page_get_jpeg (page));
+
+  linli_session_set_photo (session, jpeg);
+  photo = linli_session_dup_photo (session);
+  g_assert_nonnull (photo);
+  g_assert_cmpmem (g_bytes_get_data (photo, NULL), g_bytes_get_size (photo), tiny_jpeg,
+                   sizeof tiny_jpeg);
+  g_assert_cmpuint (linli_session_count_secrets (session), ==, 1);
+
+  linli_session_finish (session, LINLI_SESSION_END_FINISHED);
+
+  /* Everything a screen may still hold reads as zeros, and nothing is left. */
+  g_assert_cmpuint (linli_session_count_pages (session), ==, 0);
+  g_assert_cmpuint (linli_session_count_secrets (session), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (held)), ==, 0);
+  g_assert_null (linli_document_page_get_jpeg (page));
+  g_assert_true (all_zero (page_jpeg));
+  g_assert_true (all_zero (photo));
+  g_assert_null (linli_session_dup_photo (session));
+
+  /* The next visit starts with no pages. */
+  g_assert_true (linli_session_begin (session));
+  g_assert_cmpuint (
+      g_list_model_get_n_items (G_LIST_MODEL (linli_session_get_pages (session, "hukou_booklet"))),
+      ==, 0);
+  g_assert_true (linli_session_get_pages (session, "hukou_booklet") != held);
 }
 
 static void
@@ -268,6 +350,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/session/transition-table", test_transition_table);
   g_test_add_func ("/session/finish-wipes", test_finish_wipes);
+  g_test_add_func ("/session/finish-wipes-pages-and-photo", test_finish_wipes_pages_and_photo);
   g_test_add_func ("/session/replaced-value-wiped", test_replaced_value_wiped);
   g_test_add_func ("/session/keep-outside-session", test_keep_outside_session);
   g_test_add_func ("/session/dispose-wipes", test_dispose_wipes);

@@ -1,0 +1,265 @@
+#!/usr/bin/python3 -u
+"""The camera screen (issue 7): the real kiosk under the platform rig, its
+camera a still picture of a document (a page of text turned 6° on a dark
+desk, drawn here with ImageMagick, through imagefreeze), then GStreamer's
+test pattern at 1280x720 for the certification photo.
+
+Document: an application item of the simulated platform's catalog opens the
+camera screen for its first document; the page is taken by itself once the
+picture is still, a second one with 拍摄; page 1 is retaken, moved after
+page 2, the new page 1 deleted and a page added again; the thumbnails are
+counted over AT-SPI after each step. Preview pictures reach the screen: the
+picture's accessible description counts those drawn, and it grows. Photo:
+consent (同意), the oval and the 3-2-1, review (使用这张), "照片已拍好" with
+the plain notice that submitting is not available yet.
+
+At the end of each visit (结束办理) the kiosk's log (G_MESSAGES_DEBUG, its
+stderr) must say the session wiped the pages or the photo it held and that
+nothing was left behind: "session N: wiping S secrets and P document pages"
+then "session N left behind 0 secrets and 0 document pages".
+
+With --bench (or LINLI_CAPTURE_BENCH=1), also prints the preview frames drawn per second over 5 s at
+1280x720 (frame clock after-paint count, read from the same description).
+
+Usage: capture-walk.py [--bench] KIOSK_BINARY CONFIG ARTIFACT_DIR
+"""
+
+import atexit
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kiosklib  # noqa: E402
+from kiosklib import (done, expect_label, expect_label_containing, fail, find,  # noqa: E402
+                      find_all, kiosk_config, ok, platform_catalog, press, screen_is,
+                      screenshot, stop, wait_for)
+
+args = sys.argv[1:]
+BENCH = "--bench" in args or os.environ.get("LINLI_CAPTURE_BENCH") == "1"
+args = [a for a in args if a != "--bench"]
+KIOSK, CONFIG, ARTIFACTS = args[:3]
+
+if not os.environ.get("LINLI_PLATFORM_URL"):
+    fail("LINLI_PLATFORM_URL not set: run under the platform rig")
+convert = shutil.which("convert")
+if convert is None:
+    print("missing convert (imagemagick)")
+    sys.exit(1 if os.environ.get("CI") else 77)
+
+work = tempfile.mkdtemp(prefix="linli-capture-walk.")
+atexit.register(shutil.rmtree, work, True)
+
+page_png = os.path.join(work, "page.png")
+lines = [f"第{n}行 示例县社区服务中心 户口簿 household register {n}" for n in range(1, 25)]
+draw = subprocess.run(
+    [convert, "-size", "1200x1650", "xc:white", "-fill", "black", "-font", "Noto-Sans-CJK-SC",
+     "-pointsize", "34", "-annotate", "+80+120", "\n".join(lines), "-background", "#1e1e1e",
+     "-rotate", "6", "-gravity", "center", "-extent", "2592x1944", page_png],
+    capture_output=True, text=True, check=False)
+if draw.returncode != 0:
+    fail(f"convert: {draw.stderr}")
+
+catalog = platform_catalog()
+application = next(i for i in catalog["items"] if i["flow"] == "application"
+                   and i["documents"] and not i.get("assisted_only")
+                   and i["documents"][0]["pages_max"] >= 3)
+certification = next(i for i in catalog["items"] if i["flow"] == "certification")
+document = application["documents"][0]
+
+
+def category_title(item):
+    return next(c for c in catalog["categories"] if c["code"] == item["category"])["title"]["zh"]
+
+
+def launch(source, name):
+    """The kiosk with @source as its camera; its log (stderr) in a file."""
+    # pcscd is the machine's: a reader name no rig uses keeps other tests'
+    # virtual cards from starting or ending this walk's visits.
+    config = kiosk_config(CONFIG, work, f"\n[devices]\ncamera-source={source}\n"
+                          "pcsc-reader=capture-walk: no card reader\n"
+                          "[session]\ninactivity-timeout=300\n")
+    log_path = os.path.join(ARTIFACTS, f"capture-kiosk-{name}.log")
+    log = open(log_path, "w", encoding="utf-8")
+    env = dict(os.environ, G_MESSAGES_DEBUG="linli-session linli-kiosk linli-capture")
+    kiosklib.ARTIFACTS = ARTIFACTS
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    # GLib writes info and debug messages to stdout, the rest to stderr.
+    kiosklib.kiosk = subprocess.Popen([KIOSK, "--config", config], env=env, stdout=log,
+                                      stderr=subprocess.STDOUT)
+    atexit.register(print_log_on_failure, log_path)
+    atexit.register(lambda k=kiosklib.kiosk: k.poll() is None and k.kill())
+    return log_path
+
+
+def print_log_on_failure(path):
+    if kiosklib.kiosk is not None and kiosklib.kiosk.poll() not in (None, 0):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f.read().splitlines()[-30:]:
+                print(f"# kiosk: {line}", flush=True)
+
+
+def thumbnails():
+    return sorted(a.name for a in find_all("push button") if re.fullmatch(r"第 \d+ 页", a.name))
+
+
+def expect_thumbnails(n, timeout=30.0):
+    wait_for(f"{n} page thumbnails", lambda: len(thumbnails()) == n or None, timeout)
+    expect_label_containing(f"已拍 {n} 页", timeout=5)
+
+
+def frames_shown():
+    picture = find("image", "摄像头画面")
+    if picture is None:
+        return None
+    match = re.search(r"已显示 (\d+) 帧", picture.description or "")
+    return int(match.group(1)) if match else None
+
+
+def wiped(log_path, what):
+    """The session-end lines of the kiosk's log."""
+    def seen():
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        wiping = re.findall(r"session (\d+): wiping (\d+) secrets and (\d+) document pages", text)
+        left = re.findall(r"session (\d+) left behind (\d+) secrets and (\d+) document pages",
+                          text)
+        return (wiping, left) if wiping and left else None
+    wiping, left = wait_for(f"the session-end lines ({what})", seen)
+    return [tuple(map(int, w)) for w in wiping], [tuple(map(int, x)) for x in left]
+
+
+# ---- a document of two pages ----
+log_path = launch(f"filesrc location={page_png} ! pngdec ! imagefreeze", "document")
+screen_is("邻里 · 欢迎")
+press("不用卡，直接开始")
+screen_is("邻里 · 首页")
+press(category_title(application))
+press(application["title"]["zh"])
+screen_is(f"邻里 · 拍摄材料：{document['title']['zh']}")
+expect_label("请将材料正面朝上放在拍摄区内")
+for name in ("拍摄", "完成", "取消"):
+    if find("push button", name) is None:
+        fail(f"no button {name} on the camera screen")
+ok("an application item opens the camera screen for its first document, with guidance")
+
+first = wait_for("preview pictures counted", lambda: frames_shown())
+time.sleep(2)
+second = frames_shown()
+if second is None or second <= first:
+    fail(f"the preview is not live: {first} then {second} pictures shown")
+ok(f"preview pictures reach the screen ({second - first} drawn in 2 s)")
+
+expect_thumbnails(1)
+expect_label_containing("已拍摄第 1 页")
+screenshot("capture-01-auto")
+ok("the still page was taken by itself and shows as a thumbnail (1 page)")
+
+press("拍摄")
+expect_thumbnails(2)
+expect_label_containing(f"已拍 2 页，共需 {document['pages_min']}–{document['pages_max']} 页")
+ok("the 拍摄 button takes a second page (2 pages, count against the catalog's limits)")
+
+press("第 1 页")
+wait_for("the page actions", lambda: find("push button", "重拍"))
+screenshot("capture-02-selected")
+press("重拍")
+expect_label_containing("已拍摄第 1 页", timeout=30)
+expect_thumbnails(2)
+ok("page 1 retaken: still 2 pages")
+
+press("第 1 页")
+press("后移")
+expect_label_containing("这一页现在是第 2 页")
+expect_thumbnails(2)
+ok("page 1 moved after page 2")
+
+press("第 1 页")
+press("删除")
+expect_label_containing("已删除第 1 页")
+expect_thumbnails(1)
+press("拍摄")
+expect_thumbnails(2)
+screenshot("capture-03-two-pages")
+ok("a page deleted (1 left) and another taken (2 again)")
+
+press("完成")
+expect_label("材料已拍好")
+expect_label_containing("暂时还不能提交申请")
+screenshot("capture-04-done")
+ok("完成 shows the pages as taken, and says plainly that submitting is not available yet")
+
+press("结束办理")
+screen_is("邻里 · 欢迎")
+wiping, left = wiped(log_path, "document")
+if not any(pages == 2 for _, _, pages in wiping):
+    fail(f"the session did not wipe its 2 pages: {wiping}")
+if any(secrets or pages for _, secrets, pages in left):
+    fail(f"the session left something behind: {left}")
+ok("结束办理 wiped the 2 pages the session held; nothing left behind")
+stop()
+
+# ---- the certification photo ----
+log_path = launch("videotestsrc ! video/x-raw,width=1280,height=720,framerate=30/1", "photo")
+screen_is("邻里 · 欢迎")
+press("不用卡，直接开始")
+screen_is("邻里 · 首页")
+press(category_title(certification))
+press(certification["title"]["zh"])
+screen_is("邻里 · 养老金资格认证拍照")
+expect_label_containing("县社会保险经办机构")
+expect_label_containing("照片不保存在本机上")
+for name in ("同意", "不同意"):
+    if find("push button", name) is None:
+        fail(f"no button {name} on the consent screen")
+if find("image", "摄像头画面") is not None and frames_shown():
+    fail("the camera runs before consent")
+screenshot("capture-05-consent")
+ok("a certification item asks for consent first: what for, who receives it, not kept")
+
+press("同意")
+expect_label("请正对屏幕，让脸在椭圆框内")
+first = wait_for("preview pictures counted", lambda: frames_shown())
+if BENCH:
+    # The description is refreshed once a second: the difference of two
+    # readings 5 s apart, each taken just after a refresh.
+    start_count, start_time = first, time.monotonic()
+    while frames_shown() == start_count:
+        time.sleep(0.02)
+    start_count, start_time = frames_shown(), time.monotonic()
+    time.sleep(5)
+    end_count = frames_shown()
+    while frames_shown() == end_count:
+        time.sleep(0.02)
+    end_count, end_time = frames_shown(), time.monotonic()
+    fps = (end_count - start_count) / (end_time - start_time)
+    print(f"# preview drawn at 1280x720 (videotestsrc 30 fps, preview-rate 25): "
+          f"{fps:.1f} fps over {end_time - start_time:.1f} s", flush=True)
+screenshot("capture-06-oval")
+press("拍摄")
+wait_for("the review", lambda: find("push button", "使用这张"), timeout=20)
+if find("push button", "重拍") is None:
+    fail("no 重拍 on the review")
+screenshot("capture-07-review")
+ok("同意 → preview with the oval, 3-2-1, the photo and its review")
+
+press("使用这张")
+expect_label("照片已拍好")
+expect_label_containing("暂时还不能提交资格认证")
+screenshot("capture-08-done")
+ok("使用这张 shows 照片已拍好 and that the certification is not sent from here yet")
+
+press("结束办理")
+screen_is("邻里 · 欢迎")
+wiping, left = wiped(log_path, "photo")
+if not any(secrets >= 1 for _, secrets, _ in wiping):
+    fail(f"the session did not wipe the photo: {wiping}")
+if any(secrets or pages for _, secrets, pages in left):
+    fail(f"the session left something behind: {left}")
+ok("结束办理 wiped the photo; nothing left behind")
+stop()
+done()
