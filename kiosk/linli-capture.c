@@ -36,6 +36,8 @@ struct _LinliCapture
 
   gboolean previewing;
   gboolean capturing;
+  GDateTime *consented_at;   /* photo mode: when the resident agreed */
+  GDateTime *photo_taken_at; /* photo mode: when the kept photo was taken */
   gulong frame_id;
   gulong still_id;
   gulong previewing_id;
@@ -135,6 +137,8 @@ linli_capture_finalize (GObject *object)
   LinliCapture *self = LINLI_CAPTURE (object);
 
   g_free (self->document);
+  g_clear_pointer (&self->consented_at, g_date_time_unref);
+  g_clear_pointer (&self->photo_taken_at, g_date_time_unref);
   G_OBJECT_CLASS (linli_capture_parent_class)->finalize (object);
 }
 
@@ -257,6 +261,8 @@ linli_capture_set_photo_mode (LinliCapture *self)
 
   linli_capture_stop_preview (self);
   self->mode = LINLI_CAPTURE_MODE_PHOTO;
+  g_clear_pointer (&self->consented_at, g_date_time_unref);
+  g_clear_pointer (&self->photo_taken_at, g_date_time_unref);
   g_clear_pointer (&self->document, g_free);
   self->pages_min = self->pages_max = 1;
 }
@@ -480,6 +486,8 @@ on_captured (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   linli_session_set_photo (self->session, jpeg);
+  g_clear_pointer (&self->photo_taken_at, g_date_time_unref);
+  self->photo_taken_at = g_date_time_new_now_utc ();
   set_capturing (self, FALSE);
   g_task_return_boolean (task, TRUE);
 }
@@ -602,6 +610,29 @@ linli_capture_discard_photo (LinliCapture *self)
 {
   g_return_if_fail (LINLI_IS_CAPTURE (self));
   linli_session_forget (self->session, "photo");
+  g_clear_pointer (&self->photo_taken_at, g_date_time_unref);
+}
+
+void
+linli_capture_note_consent (LinliCapture *self)
+{
+  g_return_if_fail (LINLI_IS_CAPTURE (self));
+  g_clear_pointer (&self->consented_at, g_date_time_unref);
+  self->consented_at = g_date_time_new_now_utc ();
+}
+
+GDateTime *
+linli_capture_get_consented_at (LinliCapture *self)
+{
+  g_return_val_if_fail (LINLI_IS_CAPTURE (self), NULL);
+  return self->consented_at;
+}
+
+GDateTime *
+linli_capture_get_photo_taken_at (LinliCapture *self)
+{
+  g_return_val_if_fail (LINLI_IS_CAPTURE (self), NULL);
+  return self->photo_taken_at;
 }
 
 /* ---- the catalog's documents ---- */

@@ -106,5 +106,10 @@ void linli_capture_move_page (LinliCapture *self, guint from, guint to);
 /* (transfer full) (nullable): the photo's JPEG, wiped with the session */
 GBytes *linli_capture_dup_photo (LinliCapture *self);
 void linli_capture_discard_photo (LinliCapture *self);
+/* Photo mode: the resident agreed on the consent screen (now). The
+ * certification sends when, and when the photo was taken after it. */
+void linli_capture_note_consent (LinliCapture *self);
+GDateTime *linli_capture_get_consented_at (LinliCapture *self);
+GDateTime *linli_capture_get_photo_taken_at (LinliCapture *self);
 
 G_END_DECLS

@@ -169,6 +169,8 @@ on_delivered (
                                _ ("Your certification was received by the platform. Staff at "
                                   "the service desk can tell you the result."));
     }
+  else
+    linli_kiosk_keep_receipt (g_task_get_source_object (task), printout);
   g_task_return_pointer (task, printout, g_object_unref);
   g_object_unref (task);
 }

@@ -897,8 +897,8 @@ receipt_index (LinliKiosk *self)
 
 /* Kept before anything is printed, so that a printer out of paper loses
  * nothing: staff reprint it by number (linli-diag receipt). */
-static void
-keep_receipt (LinliKiosk *self, LinliPrintout *printout)
+void
+linli_kiosk_keep_receipt (LinliKiosk *self, LinliPrintout *printout)
 {
   LinliReceiptIndex *index = receipt_index (self);
   LinliReceipt *receipt = linli_printout_get_receipt (printout);
@@ -915,7 +915,7 @@ static void
 on_payment_step (LinliPayment *payment, GParamSpec *pspec, gpointer user_data)
 {
   if (linli_payment_get_step (payment) == LINLI_PAYMENT_STEP_PAID)
-    keep_receipt (LINLI_KIOSK (user_data), linli_payment_get_receipt (payment));
+    linli_kiosk_keep_receipt (LINLI_KIOSK (user_data), linli_payment_get_receipt (payment));
 }
 
 /* ---- paying ---- */

@@ -23,4 +23,8 @@ LinliResident *linli_kiosk_get_resident (LinliKiosk *self);
 typedef struct _LinliHeartbeatReporter LinliHeartbeatReporter;
 LinliHeartbeatReporter *linli_kiosk_get_heartbeat_reporter (LinliKiosk *self);
 
+/* Keeps @printout's receipt by its number for a reprint (linli-diag
+ * receipt), when it has both and the index is configured. */
+void linli_kiosk_keep_receipt (LinliKiosk *self, LinliPrintout *printout);
+
 G_END_DECLS

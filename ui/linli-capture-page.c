@@ -535,6 +535,7 @@ action_agree (GtkWidget *widget, const char *name, GVariant *param)
   LinliCapturePage *self = LINLI_CAPTURE_PAGE (widget);
 
   linli_kiosk_user_activity (self->kiosk);
+  linli_capture_note_consent (self->capture);
   enter_camera (self);
   say (self, linli_page_get_announcement (LINLI_PAGE (self)));
 }

@@ -566,6 +566,17 @@ linli_service_page_set_tile (LinliServicePage *self, LinliServiceTile *tile)
       announce_with_notice (self);
       return;
     }
+  if (flow == LINLI_SERVICE_FLOW_ITEM
+      && g_strcmp0 (linli_service_tile_get_item_flow (tile), "certification") == 0)
+    {
+      /* The window opens the consent screen once a card is read. */
+      gtk_label_set_label (self->notice,
+                           _ ("Please place your ID card on the reader, then choose this service "
+                              "again."));
+      gtk_widget_set_visible (GTK_WIDGET (self->advice), FALSE);
+      announce_with_notice (self);
+      return;
+    }
   if (flow == LINLI_SERVICE_FLOW_ITEM)
     gtk_label_set_label (self->notice,
                          _ ("This kiosk cannot do this service yet. Staff at the service desk "
@@ -579,4 +590,64 @@ linli_service_page_set_tile (LinliServicePage *self, LinliServiceTile *tile)
                          _ ("This service needs the county platform. This kiosk is not connected "
                             "to it yet, so the service cannot be done here today."));
   announce (self, 0);
+}
+
+static void
+on_certification_submitted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (LinliServicePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LinliPrintout) printout
+      = linli_kiosk_submit_certification_finish (LINLI_KIOSK (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->querying);
+  if (printout == NULL)
+    {
+      show_notice (self, error->message, TRUE);
+      say (self, error->message, LINLI_VOICE_PRIORITY_ALERT);
+      return;
+    }
+  self->printout = g_steal_pointer (&printout);
+  show_printout (self);
+}
+
+/**
+ * linli_service_page_submit_certification:
+ * @tile: the certification item
+ * @photo: the photo the resident chose, taken after @consent_at
+ *
+ * Shows @tile's screen while the certification is submitted, then its
+ * result and receipt (or why not).
+ */
+void
+linli_service_page_submit_certification (LinliServicePage *self,
+                                         LinliServiceTile *tile,
+                                         GBytes *photo,
+                                         GDateTime *consent_at,
+                                         GDateTime *captured_at)
+{
+  const char *language;
+
+  g_return_if_fail (LINLI_IS_SERVICE_PAGE (self));
+  g_return_if_fail (LINLI_IS_SERVICE_TILE (tile));
+  g_return_if_fail (photo != NULL && consent_at != NULL && captured_at != NULL);
+
+  forget_result (self);
+  clear_items (self);
+  g_free (self->item_code);
+  self->item_code = g_strdup (linli_service_tile_get_code (tile));
+  language = linli_kiosk_get_language (self->kiosk);
+  gtk_label_set_label (self->title, linli_service_tile_get_title (tile, language));
+  gtk_label_set_label (self->detail, linli_service_tile_get_detail (tile, language));
+  gtk_button_set_label (self->back, _ ("Back"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->back), "kiosk.back");
+  gtk_widget_set_visible (GTK_WIDGET (self->items), FALSE);
+  show_notice (self, _ ("Sending your certification, please wait…"), FALSE);
+  announce_with_notice (self);
+  self->querying = g_cancellable_new ();
+  linli_kiosk_submit_certification_async (self->kiosk, photo, consent_at, captured_at,
+                                          self->querying, on_certification_submitted,
+                                          g_object_ref (self));
 }

@@ -14,5 +14,10 @@ G_DECLARE_FINAL_TYPE (LinliServicePage, linli_service_page, LINLI, SERVICE_PAGE,
 
 LinliServicePage *linli_service_page_new (LinliKiosk *kiosk);
 void linli_service_page_set_tile (LinliServicePage *self, LinliServiceTile *tile);
+void linli_service_page_submit_certification (LinliServicePage *self,
+                                              LinliServiceTile *tile,
+                                              GBytes *photo,
+                                              GDateTime *consent_at,
+                                              GDateTime *captured_at);
 
 G_END_DECLS

@@ -1104,6 +1104,28 @@ on_demo_captured (LinliWindow *self, gboolean completed, gpointer user_data)
            "to complete it. The pages are erased when your visit ends."));
 }
 
+/* The photo is taken: the certification is submitted from the item's
+ * screen, which shows the platform's answer and the receipt. */
+static void
+on_certification_captured (LinliWindow *self, gboolean completed, gpointer user_data)
+{
+  LinliCapture *capture = linli_kiosk_get_capture (self->kiosk);
+  g_autoptr (GBytes) photo = completed ? linli_capture_dup_photo (capture) : NULL;
+  GDateTime *consent_at = linli_capture_get_consented_at (capture);
+  GDateTime *captured_at = linli_capture_get_photo_taken_at (capture);
+
+  if (photo == NULL || consent_at == NULL || captured_at == NULL || self->service_tile == NULL)
+    {
+      on_demo_captured (self, FALSE, GINT_TO_POINTER (TRUE));
+      return;
+    }
+  linli_service_page_submit_certification (self->service, self->service_tile, photo, consent_at,
+                                           captured_at);
+  show_page (self, "service");
+  /* The outbox has its own copy until the platform confirms it. */
+  linli_capture_discard_photo (capture);
+}
+
 static gboolean
 show_capture_demo (LinliWindow *self, LinliServiceTile *tile)
 {
@@ -1111,7 +1133,10 @@ show_capture_demo (LinliWindow *self, LinliServiceTile *tile)
 
   if (g_strcmp0 (flow, "certification") == 0)
     {
-      linli_window_capture_photo (self, on_demo_captured, GINT_TO_POINTER (TRUE));
+      /* Without a card the item's screen asks for one first. */
+      if (linli_kiosk_get_identity (self->kiosk) == NULL)
+        return FALSE;
+      linli_window_capture_photo (self, on_certification_captured, NULL);
       return TRUE;
     }
   if (g_strcmp0 (flow, "application") == 0)

@@ -36,8 +36,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kiosklib  # noqa: E402
 from kiosklib import (done, expect_label, expect_label_containing, fail, find,  # noqa: E402
-                      find_all, kiosk_config, ok, platform_catalog, press, screen_is,
-                      screenshot, stop, wait_for)
+                      find_all, ga467_reader, kiosk_config, ok, platform_catalog, press,
+                      screen_is, screenshot, stop, wait_for)
 
 args = sys.argv[1:]
 BENCH = "--bench" in args or os.environ.get("LINLI_CAPTURE_BENCH") == "1"
@@ -76,12 +76,12 @@ def category_title(item):
     return next(c for c in catalog["categories"] if c["code"] == item["category"])["title"]["zh"]
 
 
-def launch(source, name):
+def launch(source, name, extra=""):
     """The kiosk with @source as its camera; its log (stderr) in a file."""
     # pcscd is the machine's: a reader name no rig uses keeps other tests'
     # virtual cards from starting or ending this walk's visits.
     config = kiosk_config(CONFIG, work, f"\n[devices]\ncamera-source={source}\n"
-                          "pcsc-reader=capture-walk: no card reader\n"
+                          "pcsc-reader=capture-walk: no card reader\n" + extra +
                           "[session]\ninactivity-timeout=300\n")
     log_path = os.path.join(ARTIFACTS, f"capture-kiosk-{name}.log")
     log = open(log_path, "w", encoding="utf-8")
@@ -203,11 +203,14 @@ if any(secrets or pages for _, secrets, pages in left):
 ok("结束办理 wiped the 2 pages the session held; nothing left behind")
 stop()
 
-# ---- the certification photo ----
-log_path = launch("videotestsrc ! video/x-raw,width=1280,height=720,framerate=30/1", "photo")
+# ---- the certification photo, submitted, its receipt printed ----
+# The retired resident's card (李秀英 in the simulator: certification due).
+pty_link, control_fd = ga467_reader(work)
+log_path = launch("videotestsrc ! video/x-raw,width=1280,height=720,framerate=30/1", "photo",
+                  f"id-reader-serial={pty_link}\nprinter={os.environ['CUPS_RIG_QUEUE']}\n")
 screen_is("邻里 · 欢迎")
-press("不用卡，直接开始")
-screen_is("邻里 · 首页")
+os.write(control_fd, b"place elder\n")
+screen_is("邻里 · 首页", timeout=15)
 press(category_title(certification))
 press(certification["title"]["zh"])
 screen_is("邻里 · 养老金资格认证拍照")
@@ -248,18 +251,46 @@ screenshot("capture-07-review")
 ok("同意 → preview with the oval, 3-2-1, the photo and its review")
 
 press("使用这张")
-expect_label("照片已拍好")
-expect_label_containing("暂时还不能提交资格认证")
-screenshot("capture-08-done")
-ok("使用这张 shows 照片已拍好 and that the certification is not sent from here yet")
+screen_is(f"邻里 · {certification['title']['zh']}", timeout=15)
+expect_label_containing("等待审核", timeout=30)
+number = wait_for("the certification number", lambda: next(
+    (a.name for a in find_all("label") if re.fullmatch(r"RZ\d{8,}", a.name or "")), None))
+wait_for("the Print button", lambda: find("push button", "打印"))
+screenshot("capture-08-submitted")
+ok(f"使用这张 submits through the outbox; the platform's answer is shown: pending, {number}")
 
+output = os.environ["CUPS_RIG_OUTPUT"]
+os.path.exists(output) and os.remove(output)
+press("打印")
+expect_label_containing("打印完成", timeout=30)
+for _ in range(50):
+    if os.path.exists(output) and os.path.getsize(output) > 0:
+        break
+    time.sleep(0.1)
+text = subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
+                      check=True).stdout
+for expected in ("养老金资格认证回执", number, "李*英", "等待审核"):
+    if expected not in text:
+        fail(f"'{expected}' is not on the printed receipt: {text!r}")
+if re.search(r"\d{17}[\dX]", text):
+    fail("a full ID number is on the printed receipt")
+ok("the certification receipt came out of CUPS: number, masked name, status")
+
+os.write(control_fd, b"lift\n")
 press("结束办理")
 screen_is("邻里 · 欢迎")
-wiping, left = wiped(log_path, "photo")
-if not any(secrets >= 1 for _, secrets, _ in wiping):
-    fail(f"the session did not wipe the photo: {wiping}")
-if any(secrets or pages for _, secrets, pages in left):
+# The photo left the session when it went into the outbox (which keeps it
+# until the platform confirms): nothing is left when the visit ends.
+def session_end():
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        found = re.findall(r"session (\d+) left behind (\d+) secrets and (\d+) document pages",
+                           f.read())
+    return found or None
+
+
+left = wait_for("the session-end line (photo)", session_end)
+if any(int(secrets) or int(pages) for _, secrets, pages in left):
     fail(f"the session left something behind: {left}")
-ok("结束办理 wiped the photo; nothing left behind")
+ok("the photo was handed to the outbox and dropped from the session; nothing left behind")
 stop()
 done()
