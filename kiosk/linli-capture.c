@@ -666,7 +666,53 @@ linli_capture_find_document (LinliKiosk *kiosk,
       document->title = g_strdup (linli_localized_text_get (spec->title, language));
       document->pages_min = spec->pages_min;
       document->pages_max = spec->pages_max;
+      document->max_bytes = spec->max_bytes;
       return TRUE;
     }
   return FALSE;
+}
+
+gboolean
+linli_capture_assemble (
+    LinliCapture *self, gint64 max_bytes, guint *n_pages, gsize *size, GError **error)
+{
+  LinliDocumentPages *pages;
+  g_autoptr (GBytes) pdf = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (LinliSecret) secret = NULL;
+  g_autofree char *key = NULL;
+  guint n;
+
+  g_return_val_if_fail (LINLI_IS_CAPTURE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  pages = self->document != NULL ? linli_session_get_pages (self->session, self->document) : NULL;
+  n = pages != NULL ? g_list_model_get_n_items (G_LIST_MODEL (pages)) : 0;
+  if (pages == NULL || n < (guint) self->pages_min)
+    {
+      g_set_error_literal (error, LINLI_CAPTURE_ERROR, LINLI_CAPTURE_ERROR_MISSING,
+                           _ ("Some pages are still missing. Please take them first."));
+      return FALSE;
+    }
+  pdf = linli_document_pages_to_pdf (pages, (gsize) max_bytes, &local_error);
+  if (pdf == NULL)
+    {
+      /* The reason (bytes over) is for maintainers; the resident hears
+       * what to do. */
+      g_info ("document %s: %s", self->document, local_error->message);
+      g_set_error_literal (error, LINLI_CAPTURE_ERROR, LINLI_CAPTURE_ERROR_TOO_LARGE,
+                           _ ("These pages are too large to send together. Please delete a page "
+                              "or take it again more closely."));
+      return FALSE;
+    }
+  secret = linli_secret_new (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
+  key = g_strconcat ("document-pdf:", self->document, NULL);
+  linli_session_keep (self->session, key, secret);
+  g_info ("document %s: a PDF of %u pages, %zu bytes, kept in the session", self->document, n,
+          g_bytes_get_size (pdf));
+  if (n_pages != NULL)
+    *n_pages = n;
+  if (size != NULL)
+    *size = g_bytes_get_size (pdf);
+  return TRUE;
 }

@@ -28,6 +28,8 @@ typedef enum
   LINLI_CAPTURE_ERROR_FULL,       /* the document already has its most pages */
   LINLI_CAPTURE_ERROR_NO_SESSION, /* the visit ended meanwhile: nothing kept */
   LINLI_CAPTURE_ERROR_BUSY,       /* a capture is already running */
+  LINLI_CAPTURE_ERROR_MISSING,    /* fewer pages than the document needs */
+  LINLI_CAPTURE_ERROR_TOO_LARGE,  /* the pages' PDF is over the catalog's limit */
 } LinliCaptureError;
 
 typedef enum
@@ -43,6 +45,7 @@ typedef struct
   char *title; /* in the language asked for */
   int pages_min;
   int pages_max;
+  gint64 max_bytes; /* the PDF of all its pages at most */
 } LinliCaptureDocument;
 
 void linli_capture_document_clear (LinliCaptureDocument *document);
@@ -106,6 +109,13 @@ void linli_capture_move_page (LinliCapture *self, guint from, guint to);
 /* (transfer full) (nullable): the photo's JPEG, wiped with the session */
 GBytes *linli_capture_dup_photo (LinliCapture *self);
 void linli_capture_discard_photo (LinliCapture *self);
+
+/* Document mode, when the pages are done: assembles them into one PDF of
+ * at most @max_bytes, kept in the session (wiped with it) under
+ * "document-pdf:NAME" for the submission. FALSE with a message for the
+ * resident when there are too few pages or the PDF is too large. */
+gboolean linli_capture_assemble (
+    LinliCapture *self, gint64 max_bytes, guint *n_pages, gsize *size, GError **error);
 /* Photo mode: the resident agreed on the consent screen (now). The
  * certification sends when, and when the photo was taken after it. */
 void linli_capture_note_consent (LinliCapture *self);

@@ -306,7 +306,8 @@ parse_document (JsonNode *node, const char *path, GError **error)
 {
   g_autoptr (LinliDocumentSpec) document = g_new0 (LinliDocumentSpec, 1);
   JsonObject *object;
-  gint64 pages_min = 0, pages_max = 0;
+  gint64 pages_min = 0, pages_max = 0, max_bytes = LINLI_DOCUMENT_DEFAULT_MAX_BYTES;
+  gboolean has_max_bytes = FALSE;
   int trust = 0;
 
   if (!linli_json_check_object (node, path, &object, error)
@@ -320,6 +321,8 @@ parse_document (JsonNode *node, const char *path, GError **error)
                               NULL, error)
       || !linli_json_get_int (object, path, "pages_max", LINLI_JSON_REQUIRED, 1, 50, &pages_max,
                               NULL, error)
+      || !linli_json_get_int (object, path, "max_bytes", LINLI_JSON_OPTIONAL, 65536, 16777216,
+                              &max_bytes, &has_max_bytes, error)
       || !linli_json_get_boolean (object, path, "required", LINLI_JSON_REQUIRED,
                                   &document->required, NULL, error)
       || !linli_json_get_enum (object, path, "trust_level", LINLI_JSON_REQUIRED, trust_level_names,
@@ -329,6 +332,7 @@ parse_document (JsonNode *node, const char *path, GError **error)
     return linli_json_set_invalid (error, path, "pages_min", "greater than pages_max"), NULL;
   document->pages_min = (int) pages_min;
   document->pages_max = (int) pages_max;
+  document->max_bytes = has_max_bytes ? max_bytes : LINLI_DOCUMENT_DEFAULT_MAX_BYTES;
   document->trust_level = (LinliTrustLevel) trust;
   return g_steal_pointer (&document);
 }

@@ -83,9 +83,13 @@ typedef struct
   LinliLocalizedText *spoken; /* or NULL */
   int pages_min;
   int pages_max;
+  gint64 max_bytes; /* the PDF of all its pages at most; the contract's default when not given */
   gboolean required;
   LinliTrustLevel trust_level;
 } LinliDocumentSpec;
+
+/* DocumentSpec.max_bytes when the catalog does not say. */
+#define LINLI_DOCUMENT_DEFAULT_MAX_BYTES 8388608
 
 typedef struct
 {

@@ -1098,10 +1098,39 @@ on_demo_captured (LinliWindow *self, gboolean completed, gpointer user_data)
         _ ("Sending the certification from this kiosk is not available yet. Please ask staff "
            "to complete it. Your photo is erased when your visit ends."));
   else
-    linli_window_show_capture_result (
-        self, _ ("The pages are taken"),
-        _ ("Submitting applications from this kiosk is not available yet. Please ask staff "
-           "to complete it. The pages are erased when your visit ends."));
+    {
+      LinliCapture *capture = linli_kiosk_get_capture (self->kiosk);
+      LinliCaptureDocument document = { 0 };
+      g_autoptr (GError) error = NULL;
+      g_autofree char *note = NULL;
+      guint n_pages = 0;
+      gsize size = 0;
+
+      /* The pages become the one PDF the application would carry, within
+       * the catalog's size limit, kept in the session. */
+      if (self->capture_item == NULL
+          || !linli_capture_find_document (self->kiosk, self->capture_item, self->capture_index,
+                                           linli_kiosk_get_language (self->kiosk), &document)
+          || !linli_capture_assemble (capture, document.max_bytes, &n_pages, &size, &error))
+        {
+          linli_capture_document_clear (&document);
+          linli_window_show_capture_result (self, _ ("The pages could not be put together"),
+                                            error != NULL ? error->message
+                                                          : _ ("Please ask staff for help."));
+          return;
+        }
+      linli_capture_document_clear (&document);
+      note = g_strdup_printf (
+          ngettext ("%u page is ready as one PDF of %zu KB for your application. Submitting "
+                    "applications from this kiosk is not available yet. Please ask staff to "
+                    "complete it. The pages are erased when your visit ends.",
+                    "%u pages are ready as one PDF of %zu KB for your application. Submitting "
+                    "applications from this kiosk is not available yet. Please ask staff to "
+                    "complete it. The pages are erased when your visit ends.",
+                    n_pages),
+          n_pages, (size + 1023) / 1024);
+      linli_window_show_capture_result (self, _ ("The pages are taken"), note);
+    }
 }
 
 /* The photo is taken: the certification is submitted from the item's

@@ -196,6 +196,9 @@ test_catalog_item_form (void)
   g_assert_cmpint (document->pages_min, ==, 1);
   g_assert_cmpint (document->pages_max, ==, 4);
   g_assert_cmpint (document->trust_level, ==, LINLI_TRUST_LEVEL_REFERENCE);
+  /* The contract's example (the simulator's seed leaves it out: the default,
+   * LINLI_DOCUMENT_DEFAULT_MAX_BYTES, used by capture-walk). */
+  g_assert_cmpint (document->max_bytes, ==, 4194304);
 }
 
 static void

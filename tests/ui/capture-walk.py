@@ -190,8 +190,22 @@ ok("a page deleted (1 left) and another taken (2 again)")
 press("完成")
 expect_label("材料已拍好")
 expect_label_containing("暂时还不能提交申请")
+expect_label_containing("合成一份")
 screenshot("capture-04-done")
-ok("完成 shows the pages as taken, and says plainly that submitting is not available yet")
+
+
+def assembled():
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        found = re.findall(r"document \S+: a PDF of (\d+) pages, (\d+) bytes, kept in the session",
+                           f.read())
+    return found or None
+
+
+pdf_pages, pdf_bytes = map(int, wait_for("the assembled PDF", assembled)[-1])
+if pdf_pages != 2 or not 10000 < pdf_bytes <= document.get("max_bytes", 8388608):
+    fail(f"the PDF kept in the session has {pdf_pages} pages, {pdf_bytes} bytes")
+ok(f"完成 puts the 2 pages into one PDF ({pdf_bytes} bytes, within the catalog's limit) "
+   "kept in the session, and says plainly that submitting is not available yet")
 
 press("结束办理")
 screen_is("邻里 · 欢迎")
@@ -223,6 +237,15 @@ if find("image", "摄像头画面") is not None and frames_shown():
     fail("the camera runs before consent")
 screenshot("capture-05-consent")
 ok("a certification item asks for consent first: what for, who receives it, not kept")
+
+# 不同意 goes back and takes nothing; the item can be chosen again.
+press("不同意")
+screen_is(f"邻里 · {category_title(certification)}", timeout=10)
+if frames_shown():
+    fail("the camera ran although the resident did not agree")
+press(certification["title"]["zh"])
+screen_is("邻里 · 养老金资格认证拍照")
+ok("不同意 goes back to the category; nothing is taken")
 
 press("同意")
 expect_label("请正对屏幕，让脸在椭圆框内")

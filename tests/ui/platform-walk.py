@@ -58,15 +58,16 @@ for item in own:
 ok(f"the category screen lists its {len(own)} enabled items")
 screenshot("platform-02-category")
 
-# An item of a flow the kiosk has no screens for yet says so, honestly.
-# (certificate, info and status items show a result: see certificate-walk.py)
-item = next((i for i in own if i["flow"] not in ("certificate", "info", "status")), None)
+# An item that needs the resident's card, chosen without one, says so and
+# what to do (the result screens themselves: certificate-walk.py,
+# payment-walk.py, capture-walk.py).
+item = next((i for i in own if i["flow"] == "certification"), None)
 if item is None:
-    fail(f"the category '{first['code']}' has only items the kiosk carries out")
+    fail(f"the category '{first['code']}' has no certification item")
 press(item["title"]["zh"])
 screen_is(f"邻里 · {item['title']['zh']}")
-expect_label_containing("本机暂时还不能办理这项服务")
-ok("an item the kiosk cannot carry out yet says so and where to go")
+expect_label_containing("请先把身份证放在读卡器上")
+ok("an item that needs the card, chosen without one, asks for it plainly")
 screenshot("platform-03-item")
 press("返回")
 screen_is(f"邻里 · {first['title']['zh']}")
