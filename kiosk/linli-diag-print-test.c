@@ -17,8 +17,8 @@
 
 #include <stdlib.h>
 
+#include "linli-diag-print.h"
 #include "linli-print-test.h"
-#include "linli-printer.h"
 
 #define EXIT_USAGE 2
 
@@ -37,22 +37,6 @@ static int G_GNUC_PRINTF (1, 2) print_test_usage_error (const char *format, ...)
   return EXIT_USAGE;
 }
 
-typedef struct
-{
-  GMainLoop *loop;
-  gboolean printed;
-  GError *error;
-} Wait;
-
-static void
-on_printed (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  wait->printed = linli_printer_print_finish (LINLI_PRINTER (source), result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
 int
 linli_diag_print_test (LinliConfig *config, int argc, char **argv)
 {
@@ -61,12 +45,9 @@ linli_diag_print_test (LinliConfig *config, int argc, char **argv)
   g_auto (GStrv) args = g_new0 (char *, argc + 1);
   g_autofree char *printer_name = NULL;
   g_autofree char *format = NULL;
-  g_autoptr (LinliDevice) printer = NULL;
   g_autoptr (GBytes) document = NULL;
-  g_autoptr (GMainLoop) loop = NULL;
   const char *queue;
   gboolean escpos;
-  Wait wait = { 0 };
   const GOptionEntry entries[] = {
     { "printer", 0, 0, G_OPTION_ARG_STRING, &printer_name,
       "CUPS queue (default: [devices] printer, else the CUPS default)", "NAME" },
@@ -99,19 +80,9 @@ linli_diag_print_test (LinliConfig *config, int argc, char **argv)
       return EXIT_FAILURE;
     }
 
-  printer = linli_printer_new (queue);
-  /* One job, no idle polling: the job's own checks say what is wrong. */
-  linli_printer_set_poll_interval (LINLI_PRINTER (printer), 0);
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-  linli_printer_print_async (LINLI_PRINTER (printer), document,
-                             escpos ? LINLI_PRINTER_FORMAT_RAW : LINLI_PRINTER_FORMAT_PDF,
-                             "Linli print test", NULL, on_printed, &wait);
-  g_main_loop_run (loop);
-  if (!wait.printed)
+  if (!linli_diag_print_and_wait (queue, document, escpos, "Linli print test", &error))
     {
-      g_printerr ("linli-diag: print-test: %s\n", wait.error->message);
-      g_clear_error (&wait.error);
+      g_printerr ("linli-diag: print-test: %s\n", error->message);
       return EXIT_FAILURE;
     }
   g_print ("printed a test receipt on %s (%s, %zu bytes): the job completed\n",

@@ -16,8 +16,8 @@
 
 #include <stdlib.h>
 
+#include "linli-diag-print.h"
 #include "linli-escpos.h"
-#include "linli-printer.h"
 #include "linli-receipt-index.h"
 
 #define EXIT_USAGE 2
@@ -42,22 +42,6 @@ static int G_GNUC_PRINTF (1, 2) receipt_usage_error (const char *format, ...)
   return EXIT_USAGE;
 }
 
-typedef struct
-{
-  GMainLoop *loop;
-  gboolean printed;
-  GError *error;
-} Wait;
-
-static void
-on_printed (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  wait->printed = linli_printer_print_finish (LINLI_PRINTER (source), result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
 static int
 print_receipt (LinliConfig *config,
                LinliReceipt *receipt,
@@ -67,13 +51,10 @@ print_receipt (LinliConfig *config,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) document = NULL;
-  g_autoptr (LinliDevice) printer = NULL;
-  g_autoptr (GMainLoop) loop = NULL;
   g_autofree char *title = NULL;
   gboolean escpos = g_str_equal (format, "escpos");
   const char *queue = printer_name != NULL ? printer_name
                                            : linli_config_get_string (config, "devices", "printer");
-  Wait wait = { 0 };
 
   if (escpos)
     {
@@ -92,20 +73,11 @@ print_receipt (LinliConfig *config,
       g_printerr ("linli-diag: receipt: rendering %s: %s\n", number, error->message);
       return EXIT_FAILURE;
     }
-  printer = linli_printer_new (queue);
-  linli_printer_set_poll_interval (LINLI_PRINTER (printer), 0);
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
   /* The job's title is in CUPS's logs: the template, never personal data. */
   title = g_strdup_printf ("Linli %s (reprint)", linli_receipt_get_template_name (receipt));
-  linli_printer_print_async (LINLI_PRINTER (printer), document,
-                             escpos ? LINLI_PRINTER_FORMAT_RAW : LINLI_PRINTER_FORMAT_PDF, title,
-                             NULL, on_printed, &wait);
-  g_main_loop_run (loop);
-  if (!wait.printed)
+  if (!linli_diag_print_and_wait (queue, document, escpos, title, &error))
     {
-      g_printerr ("linli-diag: receipt: %s\n", wait.error->message);
-      g_clear_error (&wait.error);
+      g_printerr ("linli-diag: receipt: %s\n", error->message);
       return EXIT_FAILURE;
     }
   g_print ("printed the receipt %s on %s: the job completed\n", number,

@@ -336,16 +336,15 @@ show_printout (LinliServicePage *self)
   explicit_bzero (spoken, strlen (spoken));
 }
 
+/* The end of a query or a submission: its printout (taken), or why not. */
 static void
-on_query_done (GObject *source, GAsyncResult *result, gpointer user_data)
+show_outcome (LinliServicePage *self, LinliPrintout *printout, const GError *error)
 {
-  g_autoptr (LinliServicePage) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (LinliPrintout) printout
-      = linli_kiosk_query_finish (LINLI_KIOSK (source), result, &error);
-
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+    {
+      g_clear_object (&printout);
+      return;
+    }
   g_clear_object (&self->querying);
   if (printout == NULL)
     {
@@ -353,8 +352,18 @@ on_query_done (GObject *source, GAsyncResult *result, gpointer user_data)
       say (self, error->message, LINLI_VOICE_PRIORITY_ALERT);
       return;
     }
-  self->printout = g_steal_pointer (&printout);
+  self->printout = printout;
   show_printout (self);
+}
+
+static void
+on_query_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (LinliServicePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  LinliPrintout *printout = linli_kiosk_query_finish (LINLI_KIOSK (source), result, &error);
+
+  show_outcome (self, printout, error);
 }
 
 /* Runs the item for the resident on the reader, or asks for the card and
@@ -597,20 +606,10 @@ on_certification_submitted (GObject *source, GAsyncResult *result, gpointer user
 {
   g_autoptr (LinliServicePage) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (LinliPrintout) printout
+  LinliPrintout *printout
       = linli_kiosk_submit_certification_finish (LINLI_KIOSK (source), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->querying);
-  if (printout == NULL)
-    {
-      show_notice (self, error->message, TRUE);
-      say (self, error->message, LINLI_VOICE_PRIORITY_ALERT);
-      return;
-    }
-  self->printout = g_steal_pointer (&printout);
-  show_printout (self);
+  show_outcome (self, printout, error);
 }
 
 /**
