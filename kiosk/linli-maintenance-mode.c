@@ -450,6 +450,22 @@ linli_maintenance_mode_arm_card_test (LinliMaintenanceMode *self)
   self->card_test_armed = TRUE;
 }
 
+/* The card's kind in the screen's language (the audit keeps the
+ * program's word). */
+static const char *
+card_type_words (const char *card_type)
+{
+  if (g_strcmp0 (card_type, "resident_id") == 0)
+    return _ ("Resident ID card");
+  if (g_strcmp0 (card_type, "foreign_permanent_resident") == 0)
+    return _ ("Foreign permanent resident ID card");
+  if (g_strcmp0 (card_type, "hk_macao_taiwan_resident") == 0)
+    return _ ("Hong Kong, Macao and Taiwan resident permit");
+  if (g_strcmp0 (card_type, "social_security") == 0)
+    return _ ("Social security card");
+  return card_type;
+}
+
 gboolean
 linli_maintenance_mode_take_card (LinliMaintenanceMode *self,
                                   const char *card_type,
@@ -468,7 +484,8 @@ linli_maintenance_mode_take_card (LinliMaintenanceMode *self,
   self->card_test_armed = FALSE;
   /* The type only in the audit: even a masked number is the resident's. */
   audit (self, "card-test-read", card_type);
-  description = g_strdup_printf ("%s %s", card_type, masked_number != NULL ? masked_number : "");
+  description = g_strdup_printf ("%s %s", card_type_words (card_type),
+                                 masked_number != NULL ? masked_number : "");
   g_signal_emit (self, signals[SIGNAL_CARD_TESTED], 0, description);
   return TRUE;
 }
