@@ -92,12 +92,9 @@ result_screen_label (LinliCertificationResult result)
 static LinliPrintout *
 certification_printout (LinliKiosk *self, LinliPensionCertification *answer, GError **error)
 {
-  LinliConfig *config = linli_kiosk_get_config (self);
   LinliIdentity *identity = linli_kiosk_get_identity (self);
   const char *language = linli_kiosk_get_language (self);
-  g_autoptr (LinliReceipt) receipt = linli_receipt_new ("certification", error);
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M");
+  g_autoptr (LinliReceipt) receipt = linli_kiosk_new_receipt (self, "certification", error);
   g_autofree char *name = NULL;
   g_autofree char *id_number = NULL;
   g_autofree char *spoken_id = NULL;
@@ -111,19 +108,12 @@ certification_printout (LinliKiosk *self, LinliPensionCertification *answer, GEr
       name = linli_mask_name (linli_identity_get_name (identity));
       id_number = linli_mask_id_number (linli_identity_get_id_number (identity));
     }
-  if (!linli_receipt_set (receipt, "county",
-                          linli_config_get_string (config, "kiosk", "county-name"), error)
-      || !linli_receipt_set (receipt, "centre",
-                             linli_config_get_string (config, "kiosk", "centre-name"), error)
-      || !linli_receipt_set (receipt, "name", name != NULL ? name : "", error)
+  if (!linli_receipt_set (receipt, "name", name != NULL ? name : "", error)
       || !linli_receipt_set (receipt, "id_number", id_number != NULL ? id_number : "", error)
       || !linli_receipt_set (receipt, "status", result_label (answer->result), error)
       || !linli_receipt_set (receipt, "certification_id", answer->certification_id, error)
       /* The number itself: the platform gives no look-up address. */
-      || !linli_receipt_set (receipt, "qr", answer->certification_id, error)
-      || !linli_receipt_set (receipt, "datetime", when, error)
-      || !linli_receipt_set (receipt, "kiosk_id", linli_config_get_string (config, "kiosk", "id"),
-                             error))
+      || !linli_receipt_set (receipt, "qr", answer->certification_id, error))
     return NULL;
 
   printout

@@ -11,6 +11,7 @@
 #include "linli-heartbeat-reporter.h" /* its counters, for the journeys that count */
 #include "linli-kiosk.h"
 #include "linli-platform-link.h"
+#include "linli-receipt.h"
 #include "linli-resident.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,10 @@ LinliResident *linli_kiosk_get_resident (LinliKiosk *self);
 
 typedef struct _LinliHeartbeatReporter LinliHeartbeatReporter;
 LinliHeartbeatReporter *linli_kiosk_get_heartbeat_reporter (LinliKiosk *self);
+
+/* The built-in template @template_name with what every receipt carries
+ * set: county, centre (when the template has it), date and time, kiosk id. */
+LinliReceipt *linli_kiosk_new_receipt (LinliKiosk *self, const char *template_name, GError **error);
 
 /* Keeps @printout's receipt by its number for a reprint (linli-diag
  * receipt), when it has both and the index is configured. */
