@@ -406,6 +406,14 @@ linli_receipt_text_has_id_number (const char *text)
           q++;
           digits++;
         }
+      /* Eighteen digits glued to letters are a code the platform issued,
+       * such as the application number "BJ330102202405140001"; an X check
+       * character still marks an ID number wherever it stands. */
+      if (digits == 18 && p > text && g_ascii_isalpha (p[-1]))
+        {
+          p = q;
+          continue;
+        }
       if (digits == 18)
         return TRUE;
       if (digits == 17 && (*q == 'X' || *q == 'x'))
@@ -651,12 +659,13 @@ lay_out_in (LinliReceipt *self, PangoContext *context, double width, GError **er
         case BLOCK_BIG:
           {
             /* A number is read as one line: shrink it to fit, down to the
-             * heading size, before letting it wrap. */
+             * body size (a 20-character application number on a roll
+             * needs about 16 pt), before letting it wrap. */
             double size = SIZE_BIG;
             PangoLayout *layout
                 = make_layout (context, text, size, TRUE, PANGO_ALIGN_CENTER, width);
 
-            while (pango_layout_get_line_count (layout) > 1 && size > SIZE_HEADING)
+            while (pango_layout_get_line_count (layout) > 1 && size > SIZE_BODY)
               {
                 g_object_unref (layout);
                 size -= 2;

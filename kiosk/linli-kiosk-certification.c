@@ -31,34 +31,6 @@
 #define PHOTO_MAX_WIDTH  1920
 #define PHOTO_MAX_HEIGHT 1080
 
-typedef struct
-{
-  char *key; /* the outbox entry's idempotency key */
-  LinliOutbox *outbox;
-  gulong delivered_id;
-  gulong refused_id;
-  guint timeout_id;
-} Waiting;
-
-/* Whichever of delivered, refused or timed out comes first ends the wait:
- * the other two are disconnected before the task returns. */
-static void
-stop_waiting (Waiting *waiting)
-{
-  g_clear_signal_handler (&waiting->delivered_id, waiting->outbox);
-  g_clear_signal_handler (&waiting->refused_id, waiting->outbox);
-  g_clear_handle_id (&waiting->timeout_id, g_source_remove);
-}
-
-static void
-waiting_free (Waiting *waiting)
-{
-  stop_waiting (waiting);
-  g_clear_object (&waiting->outbox);
-  g_free (waiting->key);
-  g_free (waiting);
-}
-
 static const char *
 result_label (LinliCertificationResult result)
 {
@@ -133,23 +105,40 @@ certification_printout (LinliKiosk *self, LinliPensionCertification *answer, GEr
   return printout;
 }
 
-static void
-on_delivered (
-    LinliOutbox *outbox, const char *kind, const char *key, JsonNode *answer, gpointer user_data)
+static LinliPrintout *
+queued_printout (void)
 {
-  GTask *task = user_data;
-  Waiting *waiting = g_task_get_task_data (task);
+  LinliPrintout *printout = linli_printout_new (_ ("Pension qualification certification"), NULL);
+
+  linli_printout_set_note (
+      printout, _ ("Your photo is kept safely on this kiosk and will be sent to the platform as "
+                   "soon as it can be reached. Nothing more is needed from you today. You can "
+                   "look up the result here later with your ID card."));
+  return printout;
+}
+
+static void
+on_answered (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LinliKiosk *self = g_task_get_source_object (task);
   g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) answer = linli_outbox_wait_finish (LINLI_OUTBOX (source), result, &error);
   g_autoptr (LinliPensionCertification) certification = NULL;
   LinliPrintout *printout;
 
-  if (g_strcmp0 (key, waiting->key) != 0)
-    return;
-  stop_waiting (waiting);
+  if (answer == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        g_task_return_pointer (task, queued_printout (), g_object_unref);
+      else
+        /* Refused: the platform's message is written for residents (a
+         * photo it cannot use, a certification not due yet…). */
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   certification = linli_pension_certification_new_from_json (answer, &error);
-  printout = certification != NULL
-                 ? certification_printout (g_task_get_source_object (task), certification, &error)
-                 : NULL;
+  printout = certification != NULL ? certification_printout (self, certification, &error) : NULL;
   if (printout == NULL)
     {
       /* Delivered all the same: the platform has it. */
@@ -160,42 +149,8 @@ on_delivered (
                                   "the service desk can tell you the result."));
     }
   else
-    linli_kiosk_keep_receipt (g_task_get_source_object (task), printout);
+    linli_kiosk_keep_receipt (self, printout);
   g_task_return_pointer (task, printout, g_object_unref);
-  g_object_unref (task);
-}
-
-static void
-on_refused (LinliOutbox *outbox, const char *kind, const char *key, GError *why, gpointer user_data)
-{
-  GTask *task = user_data;
-  Waiting *waiting = g_task_get_task_data (task);
-
-  if (g_strcmp0 (key, waiting->key) != 0)
-    return;
-  stop_waiting (waiting);
-  /* The platform's message is written for residents (a photo it cannot
-   * use, a certification not due yet…). */
-  g_task_return_error (task, g_error_copy (why));
-  g_object_unref (task);
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  GTask *task = user_data;
-  Waiting *waiting = g_task_get_task_data (task);
-  LinliPrintout *printout = linli_printout_new (_ ("Pension qualification certification"), NULL);
-
-  waiting->timeout_id = 0;
-  stop_waiting (waiting);
-  linli_printout_set_note (
-      printout, _ ("Your photo is kept safely on this kiosk and will be sent to the platform as "
-                   "soon as it can be reached. Nothing more is needed from you today. You can "
-                   "look up the result here later with your ID card."));
-  g_task_return_pointer (task, printout, g_object_unref);
-  g_object_unref (task);
-  return G_SOURCE_REMOVE;
 }
 
 /* The photo within the contract's bounds, as a JPEG. */
@@ -245,7 +200,7 @@ linli_kiosk_submit_certification_async (LinliKiosk *self,
   g_autoptr (GBytes) body = NULL;
   g_autofree char *content_type = NULL;
   g_autofree char *path = NULL;
-  Waiting *waiting;
+  g_autofree char *key = NULL;
 
   g_return_if_fail (LINLI_IS_KIOSK (self));
   g_return_if_fail (photo != NULL && consent_at != NULL && captured_at != NULL);
@@ -276,11 +231,8 @@ linli_kiosk_submit_certification_async (LinliKiosk *self,
       return;
     }
   path = linli_platform_path_pension_certifications (resident->resident_ref);
-  waiting = g_new0 (Waiting, 1);
-  waiting->outbox = g_object_ref (outbox);
-  g_task_set_task_data (task, waiting, (GDestroyNotify) waiting_free);
   if (!linli_outbox_enqueue (outbox, LINLI_OUTBOX_KIND_PENSION_CERTIFICATION, path, content_type,
-                             body, &waiting->key, &error))
+                             body, &key, &error))
     {
       g_warning ("certification: %s", error->message);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
@@ -288,13 +240,10 @@ linli_kiosk_submit_certification_async (LinliKiosk *self,
                                   "desk can help you."));
       return;
     }
-  /* The task holds one reference for whichever of the three ends it. */
-  waiting->delivered_id
-      = g_signal_connect (outbox, "entry-delivered", G_CALLBACK (on_delivered), task);
-  waiting->refused_id = g_signal_connect (outbox, "entry-refused", G_CALLBACK (on_refused), task);
-  waiting->timeout_id = g_timeout_add_seconds (ANSWER_TIMEOUT_S, on_timeout, task);
-  g_object_ref (task);
-  linli_outbox_kick (outbox);
+  /* Not the task's cancellable: a resident who leaves the screen does not
+   * take the photo back from the outbox. */
+  linli_outbox_wait_async (outbox, key, ANSWER_TIMEOUT_S, NULL, on_answered,
+                           g_steal_pointer (&task));
 }
 
 LinliPrintout *

@@ -168,8 +168,9 @@ format_yuan (gint64 fen)
                           (int) (ABS (fen) % 100));
 }
 
-static char *
-format_screen_yuan (gint64 fen)
+/* An amount as the screen writes it, "12.50 元" / "12.50 yuan". */
+char *
+linli_format_screen_yuan (gint64 fen)
 {
   /* TRANSLATORS: an amount of money; %s is the number with two decimals. */
   g_autofree char *number = g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", fen < 0 ? "-" : "",
@@ -181,7 +182,7 @@ format_screen_yuan (gint64 fen)
 static void
 add_amount_line (LinliPrintout *printout, const char *language, const char *label, gint64 fen)
 {
-  g_autofree char *written = format_screen_yuan (fen);
+  g_autofree char *written = linli_format_screen_yuan (fen);
   g_autofree char *amount = linli_spoken_amount (fen, language);
   g_autofree char *spoken = g_strdup_printf ("%s，%s", label, amount);
 
@@ -365,7 +366,7 @@ medical_printout (LinliKiosk *self, LinliMedicalInsuranceAccount *account, GErro
   for (guint i = 0; i < account->records->len && i < RECENT_LIMIT; i++)
     {
       LinliMedicalRecord *record = g_ptr_array_index (account->records, i);
-      g_autofree char *amount = format_screen_yuan (record->amount_fen);
+      g_autofree char *amount = linli_format_screen_yuan (record->amount_fen);
       g_autofree char *spoken_amount = linli_spoken_amount (record->amount_fen, language);
       g_autofree char *label
           = g_strdup_printf ("%s %s", record->date, medical_record_screen_label (record->kind));

@@ -32,4 +32,8 @@ LinliReceipt *linli_kiosk_new_receipt (LinliKiosk *self, const char *template_na
  * receipt), when it has both and the index is configured. */
 void linli_kiosk_keep_receipt (LinliKiosk *self, LinliPrintout *printout);
 
+/* An amount in fen as the screen writes it, in yuan with two decimals
+ * (linli-kiosk-journeys.c). */
+char *linli_format_screen_yuan (gint64 fen);
+
 G_END_DECLS

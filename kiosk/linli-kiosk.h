@@ -5,6 +5,7 @@
 
 #include "linli-capture.h"
 #include "linli-config.h"
+#include "linli-form.h"
 #include "linli-identity.h"
 #include "linli-payment.h"
 #include "linli-printout.h"
@@ -56,6 +57,16 @@ void linli_kiosk_submit_certification_async (LinliKiosk *self,
 LinliPrintout *linli_kiosk_submit_certification_finish (LinliKiosk *self,
                                                         GAsyncResult *result,
                                                         GError **error);
+
+/* An application filed from a confirmed form (linli-kiosk-application.c). */
+void linli_kiosk_submit_application_async (LinliKiosk *self,
+                                           LinliForm *form,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+LinliPrintout *linli_kiosk_submit_application_finish (LinliKiosk *self,
+                                                      GAsyncResult *result,
+                                                      GError **error);
 
 const char *linli_kiosk_get_language (LinliKiosk *self);
 void linli_kiosk_set_language (LinliKiosk *self, const char *language);

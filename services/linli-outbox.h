@@ -114,6 +114,18 @@ void linli_outbox_flush_async (LinliOutbox *self,
                                gpointer user_data);
 gboolean linli_outbox_flush_finish (LinliOutbox *self, GAsyncResult *result, GError **error);
 
+/* Waits for one entry's answer (linli-outbox-wait.c): the answer once it is
+ * delivered, the platform's error once refused, G_IO_ERROR_TIMED_OUT or
+ * G_IO_ERROR_CANCELLED; the entry stays pending and is sent all the same
+ * when the wait ends first. */
+void linli_outbox_wait_async (LinliOutbox *self,
+                              const char *idempotency_key,
+                              guint timeout_seconds,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
+JsonNode *linli_outbox_wait_finish (LinliOutbox *self, GAsyncResult *result, GError **error);
+
 /* The wait after the first failed attempt, doubling up to @max_ms
  * (defaults 2 s and 5 min; also the properties "retry-initial-ms" and
  * "retry-max-ms"). */

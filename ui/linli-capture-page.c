@@ -743,6 +743,17 @@ linli_capture_page_show_result (LinliCapturePage *self, const char *title, const
   gtk_widget_child_focus (gtk_stack_get_visible_child (self->states), GTK_DIR_TAB_FORWARD);
 }
 
+/* A problem with the pages taken (too large together…), written under the
+ * picture and said, the camera still running so that it can be fixed. */
+void
+linli_capture_page_show_problem (LinliCapturePage *self, const char *text)
+{
+  g_return_if_fail (LINLI_IS_CAPTURE_PAGE (self));
+  set_status (self, text);
+  if (text != NULL)
+    linli_kiosk_speak (self->kiosk, text, LINLI_VOICE_PRIORITY_ALERT);
+}
+
 const char *
 linli_capture_page_get_title (LinliCapturePage *self)
 {

@@ -24,6 +24,7 @@ void linli_capture_page_start_document (LinliCapturePage *self, const char *titl
 void linli_capture_page_start_photo (LinliCapturePage *self);
 /* What the caller says at the end (and speaks), with "Back to home". */
 void linli_capture_page_show_result (LinliCapturePage *self, const char *title, const char *note);
+void linli_capture_page_show_problem (LinliCapturePage *self, const char *text);
 const char *linli_capture_page_get_title (LinliCapturePage *self);
 /* Preview pictures drawn on screen since the page was made. */
 guint64 linli_capture_page_get_frames_drawn (LinliCapturePage *self);

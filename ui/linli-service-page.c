@@ -576,12 +576,12 @@ linli_service_page_set_tile (LinliServicePage *self, LinliServiceTile *tile)
       return;
     }
   if (flow == LINLI_SERVICE_FLOW_ITEM
-      && g_strcmp0 (linli_service_tile_get_item_flow (tile), "certification") == 0)
+      && (g_strcmp0 (linli_service_tile_get_item_flow (tile), "certification") == 0
+          || g_strcmp0 (linli_service_tile_get_item_flow (tile), "application") == 0))
     {
-      /* The window opens the consent screen once a card is read. */
-      gtk_label_set_label (self->notice,
-                           _ ("Please place your ID card on the reader, then choose this service "
-                              "again."));
+      /* The window opens the consent screen or the form once a card is
+       * read. */
+      gtk_label_set_label (self->notice, _ ("Please place your ID card on the reader."));
       gtk_widget_set_visible (GTK_WIDGET (self->advice), FALSE);
       announce_with_notice (self);
       return;
@@ -602,14 +602,38 @@ linli_service_page_set_tile (LinliServicePage *self, LinliServiceTile *tile)
 }
 
 static void
-on_certification_submitted (GObject *source, GAsyncResult *result, gpointer user_data)
+on_submitted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (LinliServicePage) self = user_data;
   g_autoptr (GError) error = NULL;
+  GTask *task = G_TASK (result);
   LinliPrintout *printout
-      = linli_kiosk_submit_certification_finish (LINLI_KIOSK (source), result, &error);
+      = g_task_get_source_tag (task) == linli_kiosk_submit_certification_async
+            ? linli_kiosk_submit_certification_finish (LINLI_KIOSK (source), result, &error)
+            : linli_kiosk_submit_application_finish (LINLI_KIOSK (source), result, &error);
 
   show_outcome (self, printout, error);
+}
+
+/* @tile's screen, saying @notice while a submission goes. */
+static void
+begin_submission (LinliServicePage *self, LinliServiceTile *tile, const char *notice)
+{
+  const char *language;
+
+  forget_result (self);
+  clear_items (self);
+  g_free (self->item_code);
+  self->item_code = g_strdup (linli_service_tile_get_code (tile));
+  language = linli_kiosk_get_language (self->kiosk);
+  gtk_label_set_label (self->title, linli_service_tile_get_title (tile, language));
+  gtk_label_set_label (self->detail, linli_service_tile_get_detail (tile, language));
+  gtk_button_set_label (self->back, _ ("Back"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->back), "kiosk.back");
+  gtk_widget_set_visible (GTK_WIDGET (self->items), FALSE);
+  show_notice (self, notice, FALSE);
+  announce_with_notice (self);
+  self->querying = g_cancellable_new ();
 }
 
 /**
@@ -627,26 +651,33 @@ linli_service_page_submit_certification (LinliServicePage *self,
                                          GDateTime *consent_at,
                                          GDateTime *captured_at)
 {
-  const char *language;
-
   g_return_if_fail (LINLI_IS_SERVICE_PAGE (self));
   g_return_if_fail (LINLI_IS_SERVICE_TILE (tile));
   g_return_if_fail (photo != NULL && consent_at != NULL && captured_at != NULL);
 
-  forget_result (self);
-  clear_items (self);
-  g_free (self->item_code);
-  self->item_code = g_strdup (linli_service_tile_get_code (tile));
-  language = linli_kiosk_get_language (self->kiosk);
-  gtk_label_set_label (self->title, linli_service_tile_get_title (tile, language));
-  gtk_label_set_label (self->detail, linli_service_tile_get_detail (tile, language));
-  gtk_button_set_label (self->back, _ ("Back"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->back), "kiosk.back");
-  gtk_widget_set_visible (GTK_WIDGET (self->items), FALSE);
-  show_notice (self, _ ("Sending your certification, please wait…"), FALSE);
-  announce_with_notice (self);
-  self->querying = g_cancellable_new ();
+  begin_submission (self, tile, _ ("Sending your certification, please wait…"));
   linli_kiosk_submit_certification_async (self->kiosk, photo, consent_at, captured_at,
-                                          self->querying, on_certification_submitted,
-                                          g_object_ref (self));
+                                          self->querying, on_submitted, g_object_ref (self));
+}
+
+/**
+ * linli_service_page_submit_application:
+ * @tile: the application item
+ * @form: its form, the summary confirmed by the resident
+ *
+ * Shows @tile's screen while the application is filed, then its
+ * application number and receipt (or why not).
+ */
+void
+linli_service_page_submit_application (LinliServicePage *self,
+                                       LinliServiceTile *tile,
+                                       LinliForm *form)
+{
+  g_return_if_fail (LINLI_IS_SERVICE_PAGE (self));
+  g_return_if_fail (LINLI_IS_SERVICE_TILE (tile));
+  g_return_if_fail (LINLI_IS_FORM (form));
+
+  begin_submission (self, tile, _ ("Sending your application, please wait…"));
+  linli_kiosk_submit_application_async (self->kiosk, form, self->querying, on_submitted,
+                                        g_object_ref (self));
 }

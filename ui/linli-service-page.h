@@ -20,4 +20,8 @@ void linli_service_page_submit_certification (LinliServicePage *self,
                                               GDateTime *consent_at,
                                               GDateTime *captured_at);
 
+void linli_service_page_submit_application (LinliServicePage *self,
+                                            LinliServiceTile *tile,
+                                            LinliForm *form);
+
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "linli-a11y-bar.h"
 #include "linli-attract-page.h"
 #include "linli-capture-page.h"
+#include "linli-form-page.h"
 #include "linli-help-page.h"
 #include "linli-home-page.h"
 #include "linli-maintenance-mode.h"
@@ -74,30 +75,39 @@ struct _LinliWindow
   gpointer capture_data;
   char *capture_item;
   guint capture_index;
+
+  /* An application being filled: its form (values in the session). */
+  LinliFormPage *form_page;
+  LinliForm *form;
 };
 
 G_DEFINE_FINAL_TYPE (LinliWindow, linli_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void show_page (LinliWindow *self, const char *page);
 
-static const char *
+static char *
 page_title (LinliWindow *self, const char *page)
 {
   if (g_str_equal (page, "home"))
-    return _ ("Home");
+    return g_strdup (_ ("Home"));
   if (g_str_equal (page, "help"))
-    return _ ("Help");
+    return g_strdup (_ ("Help"));
   if (g_str_equal (page, "pin"))
-    return _ ("Maintainer PIN");
+    return g_strdup (_ ("Maintainer PIN"));
   if (g_str_equal (page, "maintenance"))
-    return _ ("Maintenance");
+    return g_strdup (_ ("Maintenance"));
   if (g_str_equal (page, "capture") && self->capture_page != NULL
       && linli_capture_page_get_title (self->capture_page) != NULL)
-    return linli_capture_page_get_title (self->capture_page);
+    return g_strdup (linli_capture_page_get_title (self->capture_page));
   if (g_str_equal (page, "service") && self->service_tile != NULL)
-    return linli_service_tile_get_title (self->service_tile,
-                                         linli_kiosk_get_language (self->kiosk));
-  return _ ("Welcome");
+    return g_strdup (
+        linli_service_tile_get_title (self->service_tile, linli_kiosk_get_language (self->kiosk)));
+  if (g_str_equal (page, "form") && self->service_tile != NULL)
+    /* TRANSLATORS: the title of the form screen; %s is the service item */
+    return g_strdup_printf (
+        _ ("Fill in: %s"),
+        linli_service_tile_get_title (self->service_tile, linli_kiosk_get_language (self->kiosk)));
+  return g_strdup (_ ("Welcome"));
 }
 
 /* The window title names the screen: screen readers and the AT-SPI tests
@@ -105,7 +115,8 @@ page_title (LinliWindow *self, const char *page)
 static void
 update_title (LinliWindow *self)
 {
-  g_autofree char *title = g_strdup_printf ("%s · %s", _ ("Linli"), page_title (self, self->page));
+  g_autofree char *name = page_title (self, self->page);
+  g_autofree char *title = g_strdup_printf ("%s · %s", _ ("Linli"), name);
 
   gtk_window_set_title (GTK_WINDOW (self), title);
 }
@@ -215,7 +226,7 @@ show_page (LinliWindow *self, const char *page)
   schedule_announcement (self);
 }
 
-static gboolean show_capture_demo (LinliWindow *self, LinliServiceTile *tile);
+static gboolean start_journey (LinliWindow *self, LinliServiceTile *tile);
 
 static void
 show_service (LinliWindow *self, const char *code)
@@ -233,7 +244,7 @@ show_service (LinliWindow *self, const char *code)
   g_free (self->service_code);
   self->service_code = g_strdup (code);
   g_set_object (&self->service_tile, tile);
-  if (show_capture_demo (self, tile))
+  if (start_journey (self, tile))
     return;
   linli_service_page_set_tile (self->service, tile);
   show_page (self, "service");
@@ -248,6 +259,10 @@ on_capture_finished (LinliWindow *self, gboolean completed)
   if (done != NULL)
     done (self, completed, self->capture_data);
 }
+
+static void on_form_fields_done (LinliWindow *self);
+static void on_form_confirmed (LinliWindow *self);
+static void on_form_cancelled (LinliWindow *self);
 
 static void
 build_screens (LinliWindow *self)
@@ -277,6 +292,11 @@ build_screens (LinliWindow *self)
   self->capture_page = linli_capture_page_new (self->kiosk);
   g_signal_connect_swapped (self->capture_page, "finished", G_CALLBACK (on_capture_finished), self);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->capture_page), "capture");
+  self->form_page = linli_form_page_new (self->kiosk);
+  g_signal_connect_swapped (self->form_page, "fields-done", G_CALLBACK (on_form_fields_done), self);
+  g_signal_connect_swapped (self->form_page, "confirmed", G_CALLBACK (on_form_confirmed), self);
+  g_signal_connect_swapped (self->form_page, "cancelled", G_CALLBACK (on_form_cancelled), self);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->form_page), "form");
 
   self->bar = linli_a11y_bar_new (self->kiosk);
   gtk_box_append (self->content, GTK_WIDGET (self->bar));
@@ -305,6 +325,15 @@ on_language_changed (LinliWindow *self)
     }
   else if (g_str_equal (page, "service") && self->service_code != NULL)
     show_service (self, self->service_code);
+  else if (g_str_equal (page, "form") && self->form != NULL && self->service_tile != NULL)
+    {
+      /* From the first question again, each answer kept. */
+      linli_form_page_show_field (
+          self->form_page, self->form,
+          linli_service_tile_get_title (self->service_tile, linli_kiosk_get_language (self->kiosk)),
+          0);
+      show_page (self, "form");
+    }
   else
     show_page (self, page);
 }
@@ -341,6 +370,9 @@ on_session_state (LinliWindow *self)
       self->warning_said = FALSE;
       g_clear_pointer (&self->service_code, g_free);
       g_clear_object (&self->service_tile);
+      /* The session wiped the answers; the screen lets go of its copies. */
+      linli_form_page_clear (self->form_page);
+      g_clear_object (&self->form);
       if (linli_maintenance_mode_get_active (linli_kiosk_get_maintenance (self->kiosk)))
         break;
       show_page (self, "attract");
@@ -644,6 +676,13 @@ on_identity_changed (LinliWindow *self)
   linli_attract_page_show_notice (self->attract, NULL);
   if (g_strcmp0 (self->page, "attract") == 0 || g_strcmp0 (self->page, "home") == 0)
     show_page (self, "home");
+  /* An item that was waiting for the card goes on by itself. */
+  else if (g_strcmp0 (self->page, "service") == 0 && self->service_tile != NULL
+           && linli_service_tile_get_flow (self->service_tile) == LINLI_SERVICE_FLOW_ITEM)
+    {
+      g_autoptr (LinliServiceTile) tile = g_object_ref (self->service_tile);
+      start_journey (self, tile);
+    }
 }
 
 static void
@@ -735,6 +774,11 @@ action_back (GtkWidget *widget, const char *name, GVariant *param)
   if (g_strcmp0 (self->page, "pin") == 0)
     {
       show_page (self, "attract");
+      return;
+    }
+  if (g_strcmp0 (self->page, "form") == 0 && state == LINLI_SESSION_STATE_ACTIVE)
+    {
+      linli_form_page_back (self->form_page);
       return;
     }
   /* Maintenance is left with its own button, which audits it. */
@@ -898,6 +942,7 @@ linli_window_finalize (GObject *object)
   g_free (self->service_code);
   g_clear_object (&self->service_tile);
   g_free (self->capture_item);
+  g_clear_object (&self->form);
 
   G_OBJECT_CLASS (linli_window_parent_class)->finalize (object);
 }
@@ -1072,65 +1117,149 @@ linli_window_show_capture_result (LinliWindow *self, const char *title, const ch
   update_title (self);
 }
 
-/* The demonstration until the certification and application journeys
- * submit (the lead's work): what was taken is shown as taken, and said
- * plainly not to be sent. Nothing pretends to submit. */
+/* Back from the camera without a photo, or a step that cannot go on: to
+ * the item's category, where the resident chose it. */
 static void
-on_demo_captured (LinliWindow *self, gboolean completed, gpointer user_data)
+back_to_category (LinliWindow *self)
 {
-  gboolean photo = GPOINTER_TO_INT (user_data);
+  if (self->service_tile != NULL && linli_service_tile_get_category (self->service_tile))
+    {
+      g_autofree char *category = g_strdup (linli_service_tile_get_category (self->service_tile));
+      show_service (self, category);
+    }
+  else
+    show_page (self, "home");
+}
 
+static const char *
+form_title (LinliWindow *self)
+{
+  return self->service_tile != NULL ? linli_service_tile_get_title (
+             self->service_tile, linli_kiosk_get_language (self->kiosk))
+                                    : "";
+}
+
+static void
+show_form_summary (LinliWindow *self)
+{
+  linli_form_page_show_summary (self->form_page, self->form, form_title (self));
+  show_page (self, "form");
+}
+
+static void capture_application_document (LinliWindow *self, guint index);
+
+/* One document's pages are taken: they must make a PDF within the
+ * catalog's limit (the pages go as they are; the PDF is the size check and
+ * what staff can print), then the next document, then the summary. */
+static void
+on_application_document (LinliWindow *self, gboolean completed, gpointer user_data)
+{
+  guint index = GPOINTER_TO_UINT (user_data);
+  LinliCapture *capture = linli_kiosk_get_capture (self->kiosk);
+  LinliCaptureDocument document = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  if (self->form == NULL)
+    return;
   if (!completed)
     {
-      if (self->service_tile != NULL && linli_service_tile_get_category (self->service_tile))
+      /* Back from the camera: to the previous document, or the last
+       * question. */
+      guint n_fields = linli_form_get_n_fields (self->form);
+
+      if (index > 0)
+        capture_application_document (self, index - 1);
+      else if (n_fields > 0)
         {
-          g_autofree char *category
-              = g_strdup (linli_service_tile_get_category (self->service_tile));
-          show_service (self, category);
+          linli_form_page_show_field (self->form_page, self->form, form_title (self), n_fields - 1);
+          show_page (self, "form");
         }
       else
-        show_page (self, "home");
+        on_form_cancelled (self);
       return;
     }
-  if (photo)
-    linli_window_show_capture_result (
-        self, _ ("The photo is taken"),
-        _ ("Sending the certification from this kiosk is not available yet. Please ask staff "
-           "to complete it. Your photo is erased when your visit ends."));
-  else
+  if (!linli_capture_find_document (self->kiosk, linli_form_get_item_code (self->form), index,
+                                    linli_kiosk_get_language (self->kiosk), &document)
+      || !linli_capture_assemble (capture, document.max_bytes, NULL, NULL, &error))
     {
-      LinliCapture *capture = linli_kiosk_get_capture (self->kiosk);
-      LinliCaptureDocument document = { 0 };
-      g_autoptr (GError) error = NULL;
-      g_autofree char *note = NULL;
-      guint n_pages = 0;
-      gsize size = 0;
-
-      /* The pages become the one PDF the application would carry, within
-       * the catalog's size limit, kept in the session. */
-      if (self->capture_item == NULL
-          || !linli_capture_find_document (self->kiosk, self->capture_item, self->capture_index,
-                                           linli_kiosk_get_language (self->kiosk), &document)
-          || !linli_capture_assemble (capture, document.max_bytes, &n_pages, &size, &error))
-        {
-          linli_capture_document_clear (&document);
-          linli_window_show_capture_result (self, _ ("The pages could not be put together"),
-                                            error != NULL ? error->message
-                                                          : _ ("Please ask staff for help."));
-          return;
-        }
       linli_capture_document_clear (&document);
-      note = g_strdup_printf (
-          ngettext ("%u page is ready as one PDF of %zu KB for your application. Submitting "
-                    "applications from this kiosk is not available yet. Please ask staff to "
-                    "complete it. The pages are erased when your visit ends.",
-                    "%u pages are ready as one PDF of %zu KB for your application. Submitting "
-                    "applications from this kiosk is not available yet. Please ask staff to "
-                    "complete it. The pages are erased when your visit ends.",
-                    n_pages),
-          n_pages, (size + 1023) / 1024);
-      linli_window_show_capture_result (self, _ ("The pages are taken"), note);
+      /* The same camera screen again, with what to do. */
+      capture_application_document (self, index);
+      linli_capture_page_show_problem (
+          self->capture_page, error != NULL ? error->message : _ ("Please ask staff for help."));
+      return;
     }
+  linli_capture_document_clear (&document);
+  if (index + 1 < linli_form_get_n_documents (self->form))
+    capture_application_document (self, index + 1);
+  else
+    show_form_summary (self);
+}
+
+static void
+capture_application_document (LinliWindow *self, guint index)
+{
+  if (!linli_window_capture_document (self, linli_form_get_item_code (self->form), index,
+                                      on_application_document, GUINT_TO_POINTER (index)))
+    show_form_summary (self);
+}
+
+static void
+on_form_fields_done (LinliWindow *self)
+{
+  if (self->form == NULL)
+    return;
+  if (linli_form_get_n_documents (self->form) > 0)
+    capture_application_document (self, 0);
+  else
+    show_form_summary (self);
+}
+
+/* The resident confirmed: the item's screen files it and shows the
+ * application number and the receipt. */
+static void
+on_form_confirmed (LinliWindow *self)
+{
+  if (self->form == NULL || self->service_tile == NULL)
+    return;
+  linli_service_page_submit_application (self->service, self->service_tile, self->form);
+  show_page (self, "service");
+  linli_form_page_clear (self->form_page);
+}
+
+static void
+on_form_cancelled (LinliWindow *self)
+{
+  /* What was typed stays in the session (wiped when the visit ends), so a
+   * resident who comes back to the item finds it again. */
+  linli_form_page_clear (self->form_page);
+  g_clear_object (&self->form);
+  back_to_category (self);
+}
+
+/* An application item, for the resident on the reader: its questions,
+ * then the documents, then the summary. */
+static gboolean
+start_application (LinliWindow *self, LinliServiceTile *tile)
+{
+  g_autoptr (GError) error = NULL;
+  LinliForm *form;
+
+  if (linli_kiosk_get_identity (self->kiosk) == NULL)
+    return FALSE;
+  form = linli_form_new (self->kiosk, linli_service_tile_get_code (tile), &error);
+  if (form == NULL)
+    return FALSE;
+  g_clear_object (&self->form);
+  self->form = form;
+  if (linli_form_get_n_fields (form) == 0)
+    {
+      on_form_fields_done (self);
+      return TRUE;
+    }
+  linli_form_page_show_field (self->form_page, form, form_title (self), 0);
+  show_page (self, "form");
+  return TRUE;
 }
 
 /* The photo is taken: the certification is submitted from the item's
@@ -1145,7 +1274,7 @@ on_certification_captured (LinliWindow *self, gboolean completed, gpointer user_
 
   if (photo == NULL || consent_at == NULL || captured_at == NULL || self->service_tile == NULL)
     {
-      on_demo_captured (self, FALSE, GINT_TO_POINTER (TRUE));
+      back_to_category (self);
       return;
     }
   linli_service_page_submit_certification (self->service, self->service_tile, photo, consent_at,
@@ -1155,8 +1284,10 @@ on_certification_captured (LinliWindow *self, gboolean completed, gpointer user_
   linli_capture_discard_photo (capture);
 }
 
+/* The journeys that begin on a screen of their own (the camera, the
+ * form) rather than on the item's screen. */
 static gboolean
-show_capture_demo (LinliWindow *self, LinliServiceTile *tile)
+start_journey (LinliWindow *self, LinliServiceTile *tile)
 {
   const char *flow = linli_service_tile_get_item_flow (tile);
 
@@ -1169,7 +1300,6 @@ show_capture_demo (LinliWindow *self, LinliServiceTile *tile)
       return TRUE;
     }
   if (g_strcmp0 (flow, "application") == 0)
-    return linli_window_capture_document (self, linli_service_tile_get_code (tile), 0,
-                                          on_demo_captured, GINT_TO_POINTER (FALSE));
+    return start_application (self, tile);
   return FALSE;
 }

@@ -371,6 +371,10 @@ test_has_id_number (void)
   g_assert_true (linli_receipt_text_has_id_number ("SQ37010219500101123x"));
   g_assert_true (linli_receipt_text_has_id_number ("身份证 11010519491231002X 王"));
   g_assert_false (linli_receipt_text_has_id_number ("3701**********123X"));
+  /* Codes the platform issues: letters, then digits. */
+  g_assert_false (linli_receipt_text_has_id_number ("BJ330102202405140001"));
+  g_assert_false (linli_receipt_text_has_id_number ("办件编号 BJ330102202611230001"));
+  g_assert_true (linli_receipt_text_has_id_number ("BJ 330102202405140001"));
   g_assert_false (linli_receipt_text_has_id_number ("37010219500101123")); /* 17 */
   g_assert_false (linli_receipt_text_has_id_number ("4200001234202405011234567890"));
   g_assert_false (linli_receipt_text_has_id_number ("3701021950010112345")); /* 19 */

@@ -37,7 +37,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kiosklib  # noqa: E402
 from kiosklib import (done, expect_label, expect_label_containing, fail, find,  # noqa: E402
                       find_all, ga467_reader, kiosk_config, ok, platform_catalog, press,
-                      screen_is, screenshot, stop, wait_for)
+                      screen_is, screenshot, stop, wait_for, xdotool)
 
 args = sys.argv[1:]
 BENCH = "--bench" in args or os.environ.get("LINLI_CAPTURE_BENCH") == "1"
@@ -133,19 +133,85 @@ def wiped(log_path, what):
     return [tuple(map(int, w)) for w in wiping], [tuple(map(int, x)) for x in left]
 
 
-# ---- a document of two pages ----
-log_path = launch(f"filesrc location={page_png} ! pngdec ! imagefreeze", "document")
+# ---- an application: the form, a document of two pages, the summary,
+# submitted, its receipt printed ----
+# The resident's card (王小明 in the simulator).
+pty_link, control_fd = ga467_reader(work)
+log_path = launch(f"filesrc location={page_png} ! pngdec ! imagefreeze", "document",
+                  f"id-reader-serial={pty_link}\nprinter={os.environ['CUPS_RIG_QUEUE']}\n")
 screen_is("邻里 · 欢迎")
 press("不用卡，直接开始")
 screen_is("邻里 · 首页")
 press(category_title(application))
 press(application["title"]["zh"])
-screen_is(f"邻里 · 拍摄材料：{document['title']['zh']}")
+screen_is(f"邻里 · {application['title']['zh']}")
+expect_label_containing("请把身份证放在读卡器上")
+ok("without a card, an application item asks for the card first")
+
+
+os.write(control_fd, b"place resident\n")
+screen_is(f"邻里 · 填写：{application['title']['zh']}", timeout=15)
+fields = application["fields"]
+expect_label_containing(f"第 1 项，共 {len(fields)} 项")
+screenshot("application-01-first-question")
+ok("the card read, the item goes on by itself to its first question")
+
+
+def answer(field, text=None):
+    """Answers @field: a choice or yes/no by its button, digits on the
+    screen's pad, anything else typed on the keyboard (xdotool)."""
+    expect_label(field["label"]["zh"])
+    if field["type"] in ("choice", "boolean"):
+        name = text if text else (field["choices"][0]["label"]["zh"] if field["type"] == "choice"
+                                  else "是")
+        button = wait_for(f"choice {name}", lambda: next(
+            (find(role, name) for role in ("toggle button", "radio button", "push button")
+             if find(role, name) is not None), None))
+        print(f"# choice {name}: role {button.getRoleName()}", flush=True)
+        button.queryAction().doAction(0)
+    elif text and re.fullmatch(r"[0-9]+", text) and field["type"] != "multiline":
+        # AT-SPI drops a second press of one button that comes too soon.
+        for digit in text:
+            press(digit)
+            time.sleep(0.3)
+    elif text:
+        xdotool("type", "--delay", "20", text)
+    press("下一项")
+
+
+# A required choice left empty is refused with the field named.
+press("下一项")
+expect_label_containing(fields[0]["label"]["zh"])
+expect_label_containing("请填写")
+screenshot("application-02-refused")
+ok("下一项 on an empty required choice is refused, naming the field")
+
+values = {"applicant_relation": None, "phone": "13912345678", "contribution_grade": "500元",
+          "start_date": "20261201", "bank_account": "6222021234567890123", "remarks": None,
+          "household_size": "2", "monthly_income": "800", "living_alone": "否",
+          "agent_id_number": None}
+for index, field in enumerate(fields):
+    expect_label_containing(f"第 {index + 1} 项，共 {len(fields)} 项")
+    if field["name"] == "phone":
+        # A number too short first: refused with what is wanted.
+        for digit in "123":
+            press(digit)
+        press("下一项")
+        expect_label_containing("11位", timeout=5)
+        screenshot("application-03-phone-refused")
+        for _ in range(3):
+            press("删除最后一个字")
+            time.sleep(0.3)
+    answer(field, values.get(field["name"]))
+ok(f"the {len(fields)} questions answered: choices by button, digits on the pad, a bad "
+   "phone number refused first")
+
+screen_is(f"邻里 · 拍摄材料：{document['title']['zh']}", timeout=15)
 expect_label("请将材料正面朝上放在拍摄区内")
 for name in ("拍摄", "完成", "取消"):
     if find("push button", name) is None:
         fail(f"no button {name} on the camera screen")
-ok("an application item opens the camera screen for its first document, with guidance")
+ok("after the questions, the camera screen opens for the first document, with guidance")
 
 first = wait_for("preview pictures counted", lambda: frames_shown())
 time.sleep(2)
@@ -188,10 +254,6 @@ screenshot("capture-03-two-pages")
 ok("a page deleted (1 left) and another taken (2 again)")
 
 press("完成")
-expect_label("材料已拍好")
-expect_label_containing("暂时还不能提交申请")
-expect_label_containing("合成一份")
-screenshot("capture-04-done")
 
 
 def assembled():
@@ -204,21 +266,71 @@ def assembled():
 pdf_pages, pdf_bytes = map(int, wait_for("the assembled PDF", assembled)[-1])
 if pdf_pages != 2 or not 10000 < pdf_bytes <= document.get("max_bytes", 8388608):
     fail(f"the PDF kept in the session has {pdf_pages} pages, {pdf_bytes} bytes")
-ok(f"完成 puts the 2 pages into one PDF ({pdf_bytes} bytes, within the catalog's limit) "
-   "kept in the session, and says plainly that submitting is not available yet")
+ok(f"完成 checks the 2 pages make one PDF within the catalog's limit ({pdf_bytes} bytes)")
 
+# The other documents, one page each (taken by itself once still).
+for later in application["documents"][1:]:
+    screen_is(f"邻里 · 拍摄材料：{later['title']['zh']}", timeout=15)
+    expect_thumbnails(1)
+    press("完成")
+
+screen_is(f"邻里 · 填写：{application['title']['zh']}", timeout=15)
+expect_label("请核对申请内容")
+expect_label_containing("请居民本人按")
+for field in fields:
+    expect_label(field["label"]["zh"])
+expect_label("2 页")
+if values.get("phone") and find("label", values["phone"]) is None:
+    fail("the phone number is not on the summary")
+screenshot("application-04-summary")
+ok("the summary lists every answer and the pages of each document")
+
+press("确认提交")
+screen_is(f"邻里 · {application['title']['zh']}", timeout=15)
+number = wait_for("the application number", lambda: next(
+    (a.name for a in find_all("label") if re.fullmatch(r"BJ\d{8,}", a.name or "")), None),
+    timeout=30)
+expect_label_containing("已收到您的申请")
+wait_for("the Print button", lambda: find("push button", "打印"))
+screenshot("application-05-submitted")
+ok(f"确认提交 files the application through the outbox: application number {number}")
+
+output = os.environ["CUPS_RIG_OUTPUT"]
+os.path.exists(output) and os.remove(output)
+press("打印")
+expect_label_containing("打印完成", timeout=30)
+for _ in range(50):
+    if os.path.exists(output) and os.path.getsize(output) > 0:
+        break
+    time.sleep(0.1)
+text = subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
+                      check=True).stdout
+flat = re.sub(r"\s+", "", text)
+for expected in ("办件回执", application["title"]["zh"], number, "王*明", "已收到您的申请"):
+    if expected not in flat:
+        fail(f"'{expected}' is not on the printed receipt: {text!r}")
+if re.search(r"(?<![A-Z0-9])\d{17}[\dX]", text) or values["bank_account"] in flat:
+    fail("a full ID or bank card number is on the printed receipt")
+if not re.search(rf"^\s*{number}\s*$", text, re.M):
+    fail(f"the application number is not on one line of its own: {text!r}")
+ok("the 办件回执 came out of CUPS: item, application number on one line, masked name, status")
+
+os.write(control_fd, b"lift\n")
 press("结束办理")
 screen_is("邻里 · 欢迎")
 wiping, left = wiped(log_path, "document")
-if not any(pages == 2 for _, _, pages in wiping):
-    fail(f"the session did not wipe its 2 pages: {wiping}")
+if not any(pages >= 2 for _, _, pages in wiping):
+    fail(f"the session did not wipe its pages: {wiping}")
 if any(secrets or pages for _, secrets, pages in left):
     fail(f"the session left something behind: {left}")
-ok("结束办理 wiped the 2 pages the session held; nothing left behind")
+ok("结束办理 wiped the answers and pages the session held; nothing left behind")
 stop()
+os.close(control_fd)
 
 # ---- the certification photo, submitted, its receipt printed ----
 # The retired resident's card (李秀英 in the simulator: certification due).
+work = tempfile.mkdtemp(prefix="linli-capture-walk.")
+atexit.register(shutil.rmtree, work, True)
 pty_link, control_fd = ga467_reader(work)
 log_path = launch("videotestsrc ! video/x-raw,width=1280,height=720,framerate=30/1", "photo",
                   f"id-reader-serial={pty_link}\nprinter={os.environ['CUPS_RIG_QUEUE']}\n")
