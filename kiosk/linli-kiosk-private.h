@@ -32,4 +32,10 @@ LinliReceipt *linli_kiosk_new_receipt (LinliKiosk *self, const char *template_na
  * receipt), when it has both and the index is configured. */
 void linli_kiosk_keep_receipt (LinliKiosk *self, LinliPrintout *printout);
 
+/* Staff sign-in's state (linli-kiosk-staff.c). */
+typedef struct _LinliKioskStaff LinliKioskStaff;
+LinliKioskStaff *linli_kiosk_staff_new (LinliKiosk *kiosk);
+void linli_kiosk_staff_free (LinliKioskStaff *staff);
+LinliKioskStaff *linli_kiosk_get_staff (LinliKiosk *self);
+
 G_END_DECLS
