@@ -24,6 +24,7 @@
 #include "linli-page.h"
 #include "linli-pin-page.h"
 #include "linli-service-page.h"
+#include "linli-staff-page.h"
 #include "linli-timeout-warning.h"
 
 struct _LinliWindow
@@ -74,6 +75,11 @@ struct _LinliWindow
   gpointer capture_data;
   char *capture_item;
   guint capture_index;
+
+  /* Staff sign-in and who asked for it (NULL: the home page's button). */
+  LinliStaffPage *staff;
+  LinliWindowStaffDone staff_done;
+  gpointer staff_data;
 };
 
 G_DEFINE_FINAL_TYPE (LinliWindow, linli_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -91,6 +97,8 @@ page_title (LinliWindow *self, const char *page)
     return _ ("Maintainer PIN");
   if (g_str_equal (page, "maintenance"))
     return _ ("Maintenance");
+  if (g_str_equal (page, "staff"))
+    return _ ("Staff sign-in");
   if (g_str_equal (page, "capture") && self->capture_page != NULL
       && linli_capture_page_get_title (self->capture_page) != NULL)
     return linli_capture_page_get_title (self->capture_page);
@@ -189,6 +197,8 @@ show_page (LinliWindow *self, const char *page)
     linli_pin_page_reset (self->pin);
   else if (g_str_equal (page, "maintenance"))
     linli_maintenance_page_refresh (self->maintenance);
+  else if (g_str_equal (page, "staff"))
+    linli_staff_page_reset (self->staff);
   g_free (self->page);
   self->page = g_strdup (page);
 
@@ -250,6 +260,18 @@ on_capture_finished (LinliWindow *self, gboolean completed)
 }
 
 static void
+on_staff_finished (LinliWindow *self, gboolean signed_in)
+{
+  LinliWindowStaffDone done = self->staff_done;
+
+  self->staff_done = NULL;
+  if (done != NULL)
+    done (self, signed_in, self->staff_data);
+  else
+    show_page (self, "home");
+}
+
+static void
 build_screens (LinliWindow *self)
 {
   GtkWidget *child;
@@ -277,6 +299,9 @@ build_screens (LinliWindow *self)
   self->capture_page = linli_capture_page_new (self->kiosk);
   g_signal_connect_swapped (self->capture_page, "finished", G_CALLBACK (on_capture_finished), self);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->capture_page), "capture");
+  self->staff = linli_staff_page_new (self->kiosk);
+  g_signal_connect_swapped (self->staff, "finished", G_CALLBACK (on_staff_finished), self);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->staff), "staff");
 
   self->bar = linli_a11y_bar_new (self->kiosk);
   gtk_box_append (self->content, GTK_WIDGET (self->bar));
@@ -341,6 +366,8 @@ on_session_state (LinliWindow *self)
       self->warning_said = FALSE;
       g_clear_pointer (&self->service_code, g_free);
       g_clear_object (&self->service_tile);
+      /* Whoever asked for a sign-in belonged to the visit that ended. */
+      self->staff_done = NULL;
       if (linli_maintenance_mode_get_active (linli_kiosk_get_maintenance (self->kiosk)))
         break;
       show_page (self, "attract");
@@ -436,6 +463,8 @@ on_key_pressed (GtkEventControllerKey *controller,
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
     return GDK_EVENT_PROPAGATE;
   if (g_strcmp0 (self->page, "pin") == 0 && linli_pin_page_handle_key (self->pin, keyval))
+    return GDK_EVENT_STOP;
+  if (g_strcmp0 (self->page, "staff") == 0 && linli_staff_page_handle_key (self->staff, keyval))
     return GDK_EVENT_STOP;
 
   switch (keyval)
@@ -737,6 +766,12 @@ action_back (GtkWidget *widget, const char *name, GVariant *param)
       show_page (self, "attract");
       return;
     }
+  if (g_strcmp0 (self->page, "staff") == 0)
+    {
+      if (!linli_staff_page_back (self->staff))
+        on_staff_finished (self, FALSE);
+      return;
+    }
   /* Maintenance is left with its own button, which audits it. */
   if (g_strcmp0 (self->page, "maintenance") == 0)
     return;
@@ -760,6 +795,23 @@ action_back (GtkWidget *widget, const char *name, GVariant *param)
                               "Finish at the bottom of the screen.")
                          : _ ("This is the start screen."),
                      LINLI_VOICE_PRIORITY_SCREEN);
+}
+
+/* The home page's staff button: sign in, or sign out when signed in. */
+static void
+action_staff (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+
+  linli_kiosk_user_activity (self->kiosk);
+  if (linli_kiosk_get_staff_id (self->kiosk) != NULL)
+    {
+      linli_kiosk_sign_out_staff (self->kiosk);
+      linli_kiosk_speak (self->kiosk, _ ("Staff assistance has ended."),
+                         LINLI_VOICE_PRIORITY_ALERT);
+      return;
+    }
+  linli_window_sign_in_staff (self, NULL, NULL);
 }
 
 static void
@@ -934,6 +986,7 @@ linli_window_class_init (LinliWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "kiosk.back", NULL, action_back);
   gtk_widget_class_install_action (widget_class, "kiosk.repeat", NULL, action_repeat);
   gtk_widget_class_install_action (widget_class, "kiosk.volume", NULL, action_volume);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff", NULL, action_staff);
 
   /* The usual quit keys are deliberately left unbound; Escape is "back". */
 }
@@ -1172,4 +1225,23 @@ show_capture_demo (LinliWindow *self, LinliServiceTile *tile)
     return linli_window_capture_document (self, linli_service_tile_get_code (tile), 0,
                                           on_demo_captured, GINT_TO_POINTER (FALSE));
   return FALSE;
+}
+
+/* ---- staff sign-in ---- */
+
+/**
+ * linli_window_sign_in_staff:
+ * @done: (nullable): called instead of going home
+ *
+ * Shows the staff sign-in screen. Signing in begins the session if none
+ * is running (linli_kiosk_sign_in_staff_async()).
+ */
+void
+linli_window_sign_in_staff (LinliWindow *self, LinliWindowStaffDone done, gpointer user_data)
+{
+  g_return_if_fail (LINLI_IS_WINDOW (self));
+
+  self->staff_done = done;
+  self->staff_data = user_data;
+  show_page (self, "staff");
 }
