@@ -114,8 +114,6 @@ show_step (LinliStaffPage *self, Step step)
   self->step = step;
   gtk_label_set_label (self->prompt, step == STEP_STAFF_ID ? _ ("Enter your staff number.")
                                                            : _ ("Enter your PIN."));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->field), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  step == STEP_STAFF_ID ? _ ("Staff number") : _ ("PIN"), -1);
   update_field (self);
 }
 
@@ -249,11 +247,14 @@ delete_char (LinliStaffPage *self)
   update_field (self);
 }
 
+/* The pad's actions count as activity (as the window's keys and touches
+ * do): a screen reader's or AT-SPI's press keeps the visit alive too. */
 static void
 action_digit (GtkWidget *widget, const char *name, GVariant *param)
 {
   const char *digit = g_variant_get_string (param, NULL);
 
+  linli_kiosk_user_activity (LINLI_STAFF_PAGE (widget)->kiosk);
   if (g_ascii_isdigit (digit[0]))
     add_char (LINLI_STAFF_PAGE (widget), digit[0]);
 }
@@ -261,12 +262,14 @@ action_digit (GtkWidget *widget, const char *name, GVariant *param)
 static void
 action_delete (GtkWidget *widget, const char *name, GVariant *param)
 {
+  linli_kiosk_user_activity (LINLI_STAFF_PAGE (widget)->kiosk);
   delete_char (LINLI_STAFF_PAGE (widget));
 }
 
 static void
 action_submit (GtkWidget *widget, const char *name, GVariant *param)
 {
+  linli_kiosk_user_activity (LINLI_STAFF_PAGE (widget)->kiosk);
   submit (LINLI_STAFF_PAGE (widget));
 }
 
