@@ -11,10 +11,10 @@
 G_BEGIN_DECLS
 
 /* The file also keeps small state that must survive restarts (the
- * maintainer PIN's lockout). Main thread only. */
+ * maintainer PIN's and the staff PINs' lockouts). Main thread only. */
 sqlite3 *linli_audit_get_db (LinliAudit *self);
 
-#define LINLI_AUDIT_SCHEMA_VERSION 1
+#define LINLI_AUDIT_SCHEMA_VERSION 2
 /* "LLAU" */
 #define LINLI_AUDIT_APPLICATION_ID 1280065877
 

@@ -196,11 +196,27 @@ migrate_to_1 (sqlite3 *db, GError **error)
                error);
 }
 
+/* Version 2: the staff PINs' lockouts, one row per staff number that has
+ * failed (linli-staff-auth.c). */
+static gboolean
+migrate_to_2 (sqlite3 *db, GError **error)
+{
+  return exec (db,
+               "CREATE TABLE staff_lockout ("
+               "  staff_id TEXT PRIMARY KEY,"
+               "  failures INTEGER NOT NULL DEFAULT 0,"
+               "  lockouts INTEGER NOT NULL DEFAULT 0,"
+               "  locked_until INTEGER NOT NULL DEFAULT 0"
+               ");",
+               error);
+}
+
 typedef gboolean (*Migration) (sqlite3 *db, GError **error);
 
 /* migrations[n] takes a file from version n to n + 1. */
 static const Migration migrations[LINLI_AUDIT_SCHEMA_VERSION] = {
   migrate_to_1,
+  migrate_to_2,
 };
 
 static gboolean

@@ -101,6 +101,10 @@ struct _LinliConfig
 
 G_DEFINE_FINAL_TYPE (LinliConfig, linli_config, G_TYPE_OBJECT)
 
+/* Groups whose keys are data, not settings: the staff roster's keys are
+ * staff numbers. Kept as written; their reader checks them. */
+static const char *const free_groups[] = { "staff", NULL };
+
 static const KeySpec *
 find_spec (const char *group, const char *key)
 {
@@ -113,6 +117,8 @@ find_spec (const char *group, const char *key)
 static gboolean
 group_is_known (const char *group)
 {
+  if (g_strv_contains (free_groups, group))
+    return TRUE;
   for (gsize i = 0; i < G_N_ELEMENTS (key_specs); i++)
     if (g_str_equal (key_specs[i].group, group))
       return TRUE;
@@ -277,6 +283,15 @@ apply_key_file (LinliConfig *self, GKeyFile *file)
         }
 
       keys = g_key_file_get_keys (file, groups[g], NULL, NULL);
+      if (g_strv_contains (free_groups, groups[g]))
+        {
+          for (gsize k = 0; keys != NULL && keys[k] != NULL; k++)
+            {
+              g_autofree char *raw = g_key_file_get_value (file, groups[g], keys[k], NULL);
+              g_key_file_set_value (self->values, groups[g], keys[k], raw != NULL ? raw : "");
+            }
+          continue;
+        }
       for (gsize k = 0; keys != NULL && keys[k] != NULL; k++)
         {
           const KeySpec *spec = find_spec (groups[g], keys[k]);
@@ -425,6 +440,37 @@ linli_config_get_boolean (LinliConfig *self, const char *group, const char *key)
   if (lookup (group, key, KEY_BOOLEAN) == NULL)
     return FALSE;
   return g_key_file_get_boolean (self->values, group, key, NULL);
+}
+
+/**
+ * linli_config_dup_keys:
+ * @group: a free-form group ("staff")
+ *
+ * Returns: (transfer full): the group's keys in file order; empty when the
+ *   file has no such group
+ */
+GStrv
+linli_config_dup_keys (LinliConfig *self, const char *group)
+{
+  char **keys;
+
+  g_return_val_if_fail (LINLI_IS_CONFIG (self), NULL);
+  g_return_val_if_fail (g_strv_contains (free_groups, group), NULL);
+  keys = g_key_file_get_keys (self->values, group, NULL, NULL);
+  return keys != NULL ? keys : g_new0 (char *, 1);
+}
+
+/* Returns: (transfer full) (nullable): a free-form group's value, as
+ * written (surrounding blanks removed) */
+char *
+linli_config_dup_value (LinliConfig *self, const char *group, const char *key)
+{
+  char *value;
+
+  g_return_val_if_fail (LINLI_IS_CONFIG (self), NULL);
+  g_return_val_if_fail (g_strv_contains (free_groups, group), NULL);
+  value = g_key_file_get_value (self->values, group, key, NULL);
+  return value != NULL ? g_strstrip (value) : NULL;
 }
 
 /* Returns: (transfer full): the effective configuration as key-file text */

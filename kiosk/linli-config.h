@@ -32,4 +32,8 @@ gboolean linli_config_get_boolean (LinliConfig *self, const char *group, const c
 
 char *linli_config_dump (LinliConfig *self);
 
+/* Free-form groups ([staff]: staff number = PIN hash): read by key. */
+GStrv linli_config_dup_keys (LinliConfig *self, const char *group);
+char *linli_config_dup_value (LinliConfig *self, const char *group, const char *key);
+
 G_END_DECLS

@@ -36,4 +36,10 @@ void linli_kiosk_keep_receipt (LinliKiosk *self, LinliPrintout *printout);
  * (linli-kiosk-journeys.c). */
 char *linli_format_screen_yuan (gint64 fen);
 
+/* Staff sign-in's state (linli-kiosk-staff.c). */
+typedef struct _LinliKioskStaff LinliKioskStaff;
+LinliKioskStaff *linli_kiosk_staff_new (LinliKiosk *kiosk);
+void linli_kiosk_staff_free (LinliKioskStaff *staff);
+LinliKioskStaff *linli_kiosk_get_staff (LinliKiosk *self);
+
 G_END_DECLS

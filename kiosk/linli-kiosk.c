@@ -62,6 +62,8 @@ struct _LinliKiosk
   gint64 started_us;
   LinliHeartbeatReporter *heartbeat;
   LinliMaintenanceMode *maintenance;
+
+  LinliKioskStaff *staff; /* staff sign-in (linli-kiosk-staff.c) */
 };
 
 G_DEFINE_FINAL_TYPE (LinliKiosk, linli_kiosk, G_TYPE_OBJECT)
@@ -79,6 +81,7 @@ enum
   PROP_IDENTITY,
   PROP_PLATFORM_AVAILABLE,
   PROP_RESIDENT_FOUND,
+  PROP_STAFF_ID,
   N_PROPS
 };
 
@@ -175,6 +178,7 @@ linli_kiosk_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->session, self);
       linli_session_finish (self->session, LINLI_SESSION_END_SHUTDOWN);
     }
+  g_clear_pointer (&self->staff, linli_kiosk_staff_free);
   g_clear_object (&self->session);
   if (self->voice != NULL)
     {
@@ -256,6 +260,9 @@ linli_kiosk_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     case PROP_RESIDENT_FOUND:
       g_value_set_boolean (value, self->resident != NULL);
       break;
+    case PROP_STAFF_ID:
+      g_value_set_string (value, linli_kiosk_get_staff_id (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -325,6 +332,9 @@ linli_kiosk_class_init (LinliKioskClass *klass)
   /* The platform knows the session's resident (linli_kiosk_get_resident). */
   properties[PROP_RESIDENT_FOUND] = g_param_spec_boolean (
       "resident-found", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The signed-in staff number, or NULL (linli-kiosk-staff.c). */
+  properties[PROP_STAFF_ID] = g_param_spec_string ("staff-id", NULL, NULL, NULL,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -493,6 +503,7 @@ linli_kiosk_new (LinliConfig *config)
   self->started_us = g_get_monotonic_time ();
   self->heartbeat = linli_heartbeat_reporter_new (self, linli_log_ring_get_default ());
   self->maintenance = linli_maintenance_mode_new (self);
+  self->staff = linli_kiosk_staff_new (self);
   return self;
 }
 
@@ -1109,6 +1120,14 @@ linli_kiosk_get_card_inserted (LinliKiosk *self)
 {
   g_return_val_if_fail (LINLI_IS_KIOSK (self), FALSE);
   return self->identity != NULL && LINLI_IS_PCSC_READER (self->identity_reader);
+}
+
+/* Returns: (transfer none) */
+LinliKioskStaff *
+linli_kiosk_get_staff (LinliKiosk *self)
+{
+  g_return_val_if_fail (LINLI_IS_KIOSK (self), NULL);
+  return self->staff;
 }
 
 /* Returns: (transfer none): the model of the capture screens */

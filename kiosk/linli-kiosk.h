@@ -104,6 +104,23 @@ void linli_kiosk_start_readers (LinliKiosk *self);
 LinliIdentity *linli_kiosk_get_identity (LinliKiosk *self);
 gboolean linli_kiosk_get_card_inserted (LinliKiosk *self);
 
+/* Staff sign-in (帮办人员登录, linli-kiosk-staff.c): the staff member who
+ * acts for the resident of this visit. Signed out, audited, when the
+ * session ends for any reason. Property "staff-id" follows it. */
+void linli_kiosk_sign_in_staff_async (LinliKiosk *self,
+                                      const char *staff_id,
+                                      const char *pin,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+gboolean linli_kiosk_sign_in_staff_finish (LinliKiosk *self,
+                                           GAsyncResult *result,
+                                           gint64 *locked_seconds,
+                                           GError **error);
+const char *linli_kiosk_get_staff_id (LinliKiosk *self);
+void linli_kiosk_sign_out_staff (LinliKiosk *self);
+gboolean linli_kiosk_get_staff_configured (LinliKiosk *self);
+
 /* The camera screens' model (issue 7). */
 LinliCapture *linli_kiosk_get_capture (LinliKiosk *self);
 

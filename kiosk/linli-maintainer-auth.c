@@ -2,10 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The PIN is kept only as a yescrypt hash in the configuration. yescrypt
- * is slow on purpose (tens of milliseconds), so the hash runs on a worker
- * and the screen keeps answering; the comparison of the two hash strings
- * takes the same time wherever they differ. Five wrong PINs in a row lock
+ * The PIN is kept only as a yescrypt hash in the configuration, checked
+ * on a worker by linli-pin-check.c (shared with the staff PINs). Five
+ * wrong PINs in a row lock
  * the entry for five minutes, each further lockout twice as long; the
  * count and the end of the lockout are in the audit file, so restarting
  * the kiosk (pulling the plug) does not reset them. Every attempt is
@@ -16,18 +15,14 @@
 #include "linli-maintainer-auth.h"
 #include "linli-maintainer-auth-private.h"
 
-#include <crypt.h>
 #include <string.h>
 
 #include "linli-audit-private.h"
+#include "linli-pin-check.h"
 
 G_DEFINE_QUARK (linli_maintainer_auth_error_quark, linli_maintainer_auth_error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
-/* 2^10 × 5 minutes is over three days: enough to stop guessing, short of
- * locking a county's maintainer out for good. */
-#define MAX_DOUBLINGS 10
 
 struct _LinliMaintainerAuth
 {
@@ -42,12 +37,7 @@ struct _LinliMaintainerAuth
 
 G_DEFINE_FINAL_TYPE (LinliMaintainerAuth, linli_maintainer_auth, G_TYPE_OBJECT)
 
-typedef struct
-{
-  gint64 failures;
-  gint64 lockouts;
-  gint64 locked_until;
-} Lockout;
+typedef LinliPinLockout Lockout;
 
 static gint64
 real_clock (gpointer user_data)
@@ -177,7 +167,7 @@ linli_maintainer_auth_get_locked_seconds (LinliMaintainerAuth *self)
   if (!load_lockout (self, &lockout, NULL))
     return 0;
   now = self->clock (self->clock_data);
-  return lockout.locked_until > now ? lockout.locked_until - now : 0;
+  return linli_pin_lockout_remaining (&lockout, now);
 }
 
 guint
@@ -191,72 +181,16 @@ linli_maintainer_auth_get_failures (LinliMaintainerAuth *self)
   return (guint) lockout.failures;
 }
 
-static gboolean
-pin_is_valid (const char *pin)
-{
-  gsize length = pin != NULL ? strlen (pin) : 0;
-
-  if (length < 4 || length > 12)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isdigit (pin[i]))
-      return FALSE;
-  return TRUE;
-}
-
-/* Same time whatever the position of the first difference. */
-static gboolean
-equal_constant_time (const char *a, const char *b)
-{
-  gsize length_a = strlen (a);
-  gsize length_b = strlen (b);
-  gsize length = MAX (length_a, length_b);
-  volatile guchar difference = length_a != length_b;
-
-  for (gsize i = 0; i < length; i++)
-    difference |= (guchar) (i < length_a ? a[i] : 0) ^ (guchar) (i < length_b ? b[i] : 0);
-  return difference == 0;
-}
-
-typedef struct
-{
-  char *pin;
-  char *hash;
-} Check;
-
-static void
-check_free (Check *check)
-{
-  explicit_bzero (check->pin, strlen (check->pin));
-  g_free (check->pin);
-  g_free (check->hash);
-  g_free (check);
-}
-
-static void
-check_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  Check *check = task_data;
-  struct crypt_data *data = g_new0 (struct crypt_data, 1);
-  const char *computed = crypt_r (check->pin, check->hash, data);
-  gboolean ok;
-
-  /* crypt_r marks a failure with a string starting with '*'. */
-  ok = computed != NULL && computed[0] != '*' && equal_constant_time (computed, check->hash);
-  explicit_bzero (data, sizeof *data);
-  g_free (data);
-  g_task_return_boolean (task, ok);
-}
-
 static void
 on_checked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   LinliMaintainerAuth *self = g_task_get_source_object (task);
   g_autoptr (GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), NULL);
+  gboolean ok = linli_pin_check_finish (result, NULL);
   Lockout lockout;
   gint64 now = self->clock (self->clock_data);
+  gint64 seconds;
 
   self->verifying = FALSE;
   if (!load_lockout (self, &lockout, &error))
@@ -266,7 +200,7 @@ on_checked (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (ok)
     {
-      lockout = (Lockout){ 0 };
+      linli_pin_lockout_succeed (&lockout);
       if (!save_lockout (self, &lockout, &error))
         g_warning ("%s", error->message);
       linli_audit_log (self->audit, LINLI_AUDIT_ACTOR_MAINTAINER, "pin-accepted", NULL);
@@ -274,22 +208,19 @@ on_checked (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  lockout.failures++;
+  seconds = linli_pin_lockout_fail (&lockout, now);
   {
-    g_autofree char *detail
-        = g_strdup_printf ("wrong PIN %" G_GINT64_FORMAT " of %d", lockout.failures,
-                           LINLI_MAINTAINER_AUTH_MAX_FAILURES);
+    /* The count before linli_pin_lockout_fail cleared it for a lockout. */
+    g_autofree char *detail = g_strdup_printf (
+        "wrong PIN %" G_GINT64_FORMAT " of %d",
+        seconds > 0 ? (gint64) LINLI_MAINTAINER_AUTH_MAX_FAILURES : lockout.failures,
+        LINLI_MAINTAINER_AUTH_MAX_FAILURES);
     linli_audit_log (self->audit, LINLI_AUDIT_ACTOR_MAINTAINER, "pin-wrong", detail);
   }
-  if (lockout.failures >= LINLI_MAINTAINER_AUTH_MAX_FAILURES)
+  if (seconds > 0)
     {
-      gint64 seconds = (gint64) LINLI_MAINTAINER_AUTH_LOCKOUT_SECONDS
-                       << MIN (lockout.lockouts, MAX_DOUBLINGS);
       g_autofree char *detail = NULL;
 
-      lockout.lockouts++;
-      lockout.failures = 0;
-      lockout.locked_until = now + seconds;
       detail = g_strdup_printf ("lockout %" G_GINT64_FORMAT " for %" G_GINT64_FORMAT " s",
                                 lockout.lockouts, seconds);
       linli_audit_log (self->audit, LINLI_AUDIT_ACTOR_SYSTEM, "pin-locked-out", detail);
@@ -316,9 +247,7 @@ linli_maintainer_auth_verify_async (LinliMaintainerAuth *self,
                                     gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr (GTask) check_task = NULL;
   gint64 locked;
-  Check *check;
 
   g_return_if_fail (LINLI_IS_MAINTAINER_AUTH (self));
   g_task_set_source_tag (task, linli_maintainer_auth_verify_async);
@@ -353,12 +282,7 @@ linli_maintainer_auth_verify_async (LinliMaintainerAuth *self,
       return;
     }
   self->verifying = TRUE;
-  check = g_new0 (Check, 1);
-  check->pin = g_strdup (pin != NULL ? pin : "");
-  check->hash = g_strdup (self->pin_hash);
-  check_task = g_task_new (self, cancellable, on_checked, g_steal_pointer (&task));
-  g_task_set_task_data (check_task, check, (GDestroyNotify) check_free);
-  g_task_run_in_thread (check_task, check_thread);
+  linli_pin_check_async (pin, self->pin_hash, cancellable, on_checked, g_steal_pointer (&task));
 }
 
 gboolean
@@ -379,36 +303,15 @@ linli_maintainer_auth_verify_finish (LinliMaintainerAuth *self,
 char *
 linli_maintainer_auth_hash_pin (const char *pin, GError **error)
 {
-  g_autofree char *salt = NULL;
-  struct crypt_data *data = NULL;
-  const char *hash;
-  char *result;
+  g_autoptr (GError) local_error = NULL;
+  char *hash = linli_pin_hash (pin, &local_error);
 
-  if (!pin_is_valid (pin))
-    {
-      g_set_error_literal (error, LINLI_MAINTAINER_AUTH_ERROR, LINLI_MAINTAINER_AUTH_ERROR_INVALID,
-                           "a PIN is 4 to 12 digits");
-      return NULL;
-    }
-  /* Count 0: libxcrypt's default cost for yescrypt. */
-  salt = crypt_gensalt_ra ("$y$", 0, NULL, 0);
-  if (salt == NULL)
-    {
-      g_set_error_literal (error, LINLI_MAINTAINER_AUTH_ERROR, LINLI_MAINTAINER_AUTH_ERROR_FAILED,
-                           "cannot make a yescrypt salt");
-      return NULL;
-    }
-  data = g_new0 (struct crypt_data, 1);
-  hash = crypt_r (pin, salt, data);
-  if (hash == NULL || hash[0] == '*')
-    {
-      g_free (data);
-      g_set_error_literal (error, LINLI_MAINTAINER_AUTH_ERROR, LINLI_MAINTAINER_AUTH_ERROR_FAILED,
-                           "yescrypt failed");
-      return NULL;
-    }
-  result = g_strdup (hash);
-  explicit_bzero (data, sizeof *data);
-  g_free (data);
-  return result;
+  if (hash == NULL)
+    g_set_error_literal (
+        error, LINLI_MAINTAINER_AUTH_ERROR,
+        g_error_matches (local_error, LINLI_PIN_CHECK_ERROR, LINLI_PIN_CHECK_ERROR_INVALID)
+            ? LINLI_MAINTAINER_AUTH_ERROR_INVALID
+            : LINLI_MAINTAINER_AUTH_ERROR_FAILED,
+        local_error->message);
+  return hash;
 }

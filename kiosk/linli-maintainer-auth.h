@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "linli-audit.h"
+#include "linli-pin-check.h"
 
 G_BEGIN_DECLS
 
@@ -25,8 +26,8 @@ typedef enum
 
 /* Wrong PINs in a row before a lockout, and the first lockout's length
  * (each further lockout doubles it). */
-#define LINLI_MAINTAINER_AUTH_MAX_FAILURES    5
-#define LINLI_MAINTAINER_AUTH_LOCKOUT_SECONDS 300
+#define LINLI_MAINTAINER_AUTH_MAX_FAILURES    LINLI_PIN_LOCKOUT_MAX_FAILURES
+#define LINLI_MAINTAINER_AUTH_LOCKOUT_SECONDS LINLI_PIN_LOCKOUT_FIRST_SECONDS
 
 #define LINLI_TYPE_MAINTAINER_AUTH (linli_maintainer_auth_get_type ())
 G_DECLARE_FINAL_TYPE (LinliMaintainerAuth, linli_maintainer_auth, LINLI, MAINTAINER_AUTH, GObject)
@@ -52,8 +53,9 @@ gboolean linli_maintainer_auth_verify_finish (LinliMaintainerAuth *self,
                                               gint64 *locked_seconds,
                                               GError **error);
 
-/* A PIN is 4 to 12 digits. Returns: (transfer full): the "$y$…" hash. Slow
- * (yescrypt): not on the main thread. */
+/* linli_pin_hash() with this module's error domain. A PIN is 4 to 12
+ * digits. Returns: (transfer full): the "$y$…" hash. Slow (yescrypt): not
+ * on the main thread. */
 char *linli_maintainer_auth_hash_pin (const char *pin, GError **error);
 
 G_END_DECLS

@@ -15,6 +15,8 @@ struct _LinliHomePage
 
   GtkGrid *tiles;
   GtkLabel *greeting;
+  GtkLabel *staff_status;
+  GtkButton *staff_button;
   LinliKiosk *kiosk;
 };
 
@@ -83,6 +85,31 @@ update_greeting (LinliHomePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->greeting), text != NULL);
 }
 
+/* Who acts for the resident is always in view while signed in; the same
+ * button then signs them out. */
+static void
+update_staff (LinliHomePage *self)
+{
+  const char *staff_id = linli_kiosk_get_staff_id (self->kiosk);
+  const char *label = staff_id != NULL ? _ ("End staff assistance") : _ ("Staff assistance");
+
+  if (staff_id != NULL)
+    {
+      /* TRANSLATORS: %s is the staff number, e.g. GZ0042 */
+      g_autofree char *text = g_strdup_printf (_ ("Staff on duty: %s"), staff_id);
+      gtk_label_set_label (self->staff_status, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_status), staff_id != NULL);
+  gtk_button_set_label (self->staff_button, label);
+  gtk_accessible_update_property (
+      GTK_ACCESSIBLE (self->staff_button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+      staff_id != NULL ? _ ("Signs the staff member out; the visit goes on.")
+                       : _ ("For community staff: sign in to handle an application for a "
+                            "resident."),
+      -1);
+}
+
 /* A plain grid rather than a GtkFlowBox: flow-box children take the focus
  * themselves, which would add an invisible stop for keypad users. */
 static void
@@ -123,6 +150,8 @@ linli_home_page_class_init (LinliHomePageClass *klass)
                                                "/cn/linli/Kiosk/ui/linli-home-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LinliHomePage, tiles);
   gtk_widget_class_bind_template_child (widget_class, LinliHomePage, greeting);
+  gtk_widget_class_bind_template_child (widget_class, LinliHomePage, staff_status);
+  gtk_widget_class_bind_template_child (widget_class, LinliHomePage, staff_button);
 }
 
 static void
@@ -143,6 +172,9 @@ linli_home_page_new (LinliKiosk *kiosk)
   g_signal_connect_object (kiosk, "notify::identity", G_CALLBACK (update_greeting), self,
                            G_CONNECT_SWAPPED);
   update_greeting (self);
+  g_signal_connect_object (kiosk, "notify::staff-id", G_CALLBACK (update_staff), self,
+                           G_CONNECT_SWAPPED);
+  update_staff (self);
   return self;
 }
 

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "linli-digit-pad.h"
 #include "linli-maintainer-auth.h"
 #include "linli-maintenance-mode.h"
 
@@ -196,10 +197,8 @@ linli_pin_page_handle_key (LinliPinPage *self, guint keyval)
 {
   g_return_val_if_fail (LINLI_IS_PIN_PAGE (self), FALSE);
 
-  if (keyval >= GDK_KEY_0 && keyval <= GDK_KEY_9)
-    add_digit (self, (char) ('0' + (keyval - GDK_KEY_0)));
-  else if (keyval >= GDK_KEY_KP_0 && keyval <= GDK_KEY_KP_9)
-    add_digit (self, (char) ('0' + (keyval - GDK_KEY_KP_0)));
+  if (linli_digit_pad_key_digit (keyval) != 0)
+    add_digit (self, linli_digit_pad_key_digit (keyval));
   else if (keyval == GDK_KEY_BackSpace || keyval == GDK_KEY_KP_Subtract)
     delete_digit (self);
   else if (keyval == GDK_KEY_KP_Enter)
@@ -207,18 +206,6 @@ linli_pin_page_handle_key (LinliPinPage *self, guint keyval)
   else
     return FALSE;
   return TRUE;
-}
-
-static GtkWidget *
-pad_button (const char *label, const char *action, const char *digit)
-{
-  GtkWidget *button = gtk_button_new_with_label (label);
-
-  gtk_widget_add_css_class (button, "digit");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  if (digit != NULL)
-    gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", digit);
-  return button;
 }
 
 /* Shown: its inactivity time starts. */
@@ -291,15 +278,7 @@ linli_pin_page_init (LinliPinPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* A telephone's layout: 1 2 3 at the top, then delete, 0, OK. */
-  for (int i = 0; i < 9; i++)
-    {
-      char digit[2] = { (char) ('1' + i), '\0' };
-      gtk_grid_attach (self->pad, pad_button (digit, "pin.digit", digit), i % 3, i / 3, 1, 1);
-    }
-  gtk_grid_attach (self->pad, pad_button (_ ("Delete"), "pin.delete", NULL), 0, 3, 1, 1);
-  gtk_grid_attach (self->pad, pad_button ("0", "pin.digit", "0"), 1, 3, 1, 1);
-  gtk_grid_attach (self->pad, pad_button (_ ("OK"), "pin.submit", NULL), 2, 3, 1, 1);
+  linli_digit_pad_fill (self->pad, "pin");
   update_dots (self);
 }
 

@@ -25,6 +25,7 @@
 #include "linli-page.h"
 #include "linli-pin-page.h"
 #include "linli-service-page.h"
+#include "linli-staff-page.h"
 #include "linli-timeout-warning.h"
 
 struct _LinliWindow
@@ -79,6 +80,10 @@ struct _LinliWindow
   /* An application being filled: its form (values in the session). */
   LinliFormPage *form_page;
   LinliForm *form;
+  /* Staff sign-in and who asked for it (NULL: the home page's button). */
+  LinliStaffPage *staff;
+  LinliWindowStaffDone staff_done;
+  gpointer staff_data;
 };
 
 G_DEFINE_FINAL_TYPE (LinliWindow, linli_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -96,6 +101,8 @@ page_title (LinliWindow *self, const char *page)
     return g_strdup (_ ("Maintainer PIN"));
   if (g_str_equal (page, "maintenance"))
     return g_strdup (_ ("Maintenance"));
+  if (g_str_equal (page, "staff"))
+    return g_strdup (_ ("Staff sign-in"));
   if (g_str_equal (page, "capture") && self->capture_page != NULL
       && linli_capture_page_get_title (self->capture_page) != NULL)
     return g_strdup (linli_capture_page_get_title (self->capture_page));
@@ -200,6 +207,8 @@ show_page (LinliWindow *self, const char *page)
     linli_pin_page_reset (self->pin);
   else if (g_str_equal (page, "maintenance"))
     linli_maintenance_page_refresh (self->maintenance);
+  else if (g_str_equal (page, "staff"))
+    linli_staff_page_reset (self->staff);
   g_free (self->page);
   self->page = g_strdup (page);
 
@@ -265,6 +274,18 @@ static void on_form_confirmed (LinliWindow *self);
 static void on_form_cancelled (LinliWindow *self);
 
 static void
+on_staff_finished (LinliWindow *self, gboolean signed_in)
+{
+  LinliWindowStaffDone done = self->staff_done;
+
+  self->staff_done = NULL;
+  if (done != NULL)
+    done (self, signed_in, self->staff_data);
+  else
+    show_page (self, "home");
+}
+
+static void
 build_screens (LinliWindow *self)
 {
   GtkWidget *child;
@@ -297,6 +318,9 @@ build_screens (LinliWindow *self)
   g_signal_connect_swapped (self->form_page, "confirmed", G_CALLBACK (on_form_confirmed), self);
   g_signal_connect_swapped (self->form_page, "cancelled", G_CALLBACK (on_form_cancelled), self);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->form_page), "form");
+  self->staff = linli_staff_page_new (self->kiosk);
+  g_signal_connect_swapped (self->staff, "finished", G_CALLBACK (on_staff_finished), self);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->staff), "staff");
 
   self->bar = linli_a11y_bar_new (self->kiosk);
   gtk_box_append (self->content, GTK_WIDGET (self->bar));
@@ -373,6 +397,8 @@ on_session_state (LinliWindow *self)
       /* The session wiped the answers; the screen lets go of its copies. */
       linli_form_page_clear (self->form_page);
       g_clear_object (&self->form);
+      /* Whoever asked for a sign-in belonged to the visit that ended. */
+      self->staff_done = NULL;
       if (linli_maintenance_mode_get_active (linli_kiosk_get_maintenance (self->kiosk)))
         break;
       show_page (self, "attract");
@@ -468,6 +494,8 @@ on_key_pressed (GtkEventControllerKey *controller,
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
     return GDK_EVENT_PROPAGATE;
   if (g_strcmp0 (self->page, "pin") == 0 && linli_pin_page_handle_key (self->pin, keyval))
+    return GDK_EVENT_STOP;
+  if (g_strcmp0 (self->page, "staff") == 0 && linli_staff_page_handle_key (self->staff, keyval))
     return GDK_EVENT_STOP;
 
   switch (keyval)
@@ -781,6 +809,12 @@ action_back (GtkWidget *widget, const char *name, GVariant *param)
       linli_form_page_back (self->form_page);
       return;
     }
+  if (g_strcmp0 (self->page, "staff") == 0)
+    {
+      if (!linli_staff_page_back (self->staff))
+        on_staff_finished (self, FALSE);
+      return;
+    }
   /* Maintenance is left with its own button, which audits it. */
   if (g_strcmp0 (self->page, "maintenance") == 0)
     return;
@@ -804,6 +838,23 @@ action_back (GtkWidget *widget, const char *name, GVariant *param)
                               "Finish at the bottom of the screen.")
                          : _ ("This is the start screen."),
                      LINLI_VOICE_PRIORITY_SCREEN);
+}
+
+/* The home page's staff button: sign in, or sign out when signed in. */
+static void
+action_staff (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LinliWindow *self = LINLI_WINDOW (widget);
+
+  linli_kiosk_user_activity (self->kiosk);
+  if (linli_kiosk_get_staff_id (self->kiosk) != NULL)
+    {
+      linli_kiosk_sign_out_staff (self->kiosk);
+      linli_kiosk_speak (self->kiosk, _ ("Staff assistance has ended."),
+                         LINLI_VOICE_PRIORITY_ALERT);
+      return;
+    }
+  linli_window_sign_in_staff (self, NULL, NULL);
 }
 
 static void
@@ -979,6 +1030,7 @@ linli_window_class_init (LinliWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "kiosk.back", NULL, action_back);
   gtk_widget_class_install_action (widget_class, "kiosk.repeat", NULL, action_repeat);
   gtk_widget_class_install_action (widget_class, "kiosk.volume", NULL, action_volume);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff", NULL, action_staff);
 
   /* The usual quit keys are deliberately left unbound; Escape is "back". */
 }
@@ -1302,4 +1354,23 @@ start_journey (LinliWindow *self, LinliServiceTile *tile)
   if (g_strcmp0 (flow, "application") == 0)
     return start_application (self, tile);
   return FALSE;
+}
+
+/* ---- staff sign-in ---- */
+
+/**
+ * linli_window_sign_in_staff:
+ * @done: (nullable): called instead of going home
+ *
+ * Shows the staff sign-in screen. Signing in begins the session if none
+ * is running (linli_kiosk_sign_in_staff_async()).
+ */
+void
+linli_window_sign_in_staff (LinliWindow *self, LinliWindowStaffDone done, gpointer user_data)
+{
+  g_return_if_fail (LINLI_IS_WINDOW (self));
+
+  self->staff_done = done;
+  self->staff_data = user_data;
+  show_page (self, "staff");
 }

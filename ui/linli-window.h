@@ -37,4 +37,10 @@ void linli_window_capture_photo (LinliWindow *self,
                                  gpointer user_data);
 void linli_window_show_capture_result (LinliWindow *self, const char *title, const char *note);
 
+/* Staff sign-in (帮办人员登录). @done hears how it ended: TRUE after a
+ * sign-in, FALSE when left with Back; the staff screen is still shown
+ * then: show the next screen. Without @done the screen returns home. */
+typedef void (*LinliWindowStaffDone) (LinliWindow *self, gboolean signed_in, gpointer user_data);
+void linli_window_sign_in_staff (LinliWindow *self, LinliWindowStaffDone done, gpointer user_data);
+
 G_END_DECLS

@@ -161,8 +161,9 @@ wait_for("focus to move down", lambda: focused_name() != after)
 ok(f"keypad 2 moves down to {focused_name()}")
 
 # Choose a service tile with 5 (the centre key), come back with minus.
+# (Down from the right-hand tile reaches the staff button below the grid.)
 while focused_name() not in ("社保", "医保", "水电气暖"):
-    key("KP_8" if focused_name() in ("办件查询", "呼叫工作人员") else "KP_4")
+    key("KP_8" if focused_name() in ("办件查询", "呼叫工作人员", "工作人员帮办") else "KP_4")
     time.sleep(0.3)
 tile = focused_name()
 t = key("KP_5")
