@@ -107,6 +107,13 @@ linli_form_get_n_fields (LinliForm *self)
   return self->item->fields->len;
 }
 
+gboolean
+linli_form_get_assisted_only (LinliForm *self)
+{
+  g_return_val_if_fail (LINLI_IS_FORM (self), FALSE);
+  return self->item->assisted_only;
+}
+
 guint
 linli_form_get_n_documents (LinliForm *self)
 {

@@ -68,6 +68,8 @@ gboolean linli_form_get_field (LinliForm *self,
                                const char *language,
                                LinliFormField *field);
 guint linli_form_get_n_documents (LinliForm *self);
+/* Only staff may file it, for the resident. */
+gboolean linli_form_get_assisted_only (LinliForm *self);
 
 /* What was typed or chosen for field @index ("" for nothing yet). The
  * string belongs to the session: copy it before the next set. */

@@ -140,6 +140,12 @@ on_answered (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else
     linli_kiosk_keep_receipt (self, printout);
+  if (submission->staff_id != NULL && application != NULL)
+    {
+      g_autofree char *detail
+          = g_strdup_printf ("application %s filed", application->application_number);
+      linli_kiosk_audit_staff_action (self, "staff-application-numbered", detail);
+    }
   g_task_return_pointer (task, printout, g_object_unref);
 }
 
@@ -281,7 +287,17 @@ linli_kiosk_submit_application_async (LinliKiosk *self,
   submission->title_screen = g_strdup (linli_localized_text_get (item->title, language));
   g_task_set_task_data (task, submission, (GDestroyNotify) submission_free);
 
+  if (item->assisted_only && linli_kiosk_get_staff_id (self) == NULL)
+    {
+      g_task_return_new_error (task, LINLI_FORM_ERROR, LINLI_FORM_ERROR_INVALID, "%s",
+                               _ ("Staff must file this application with you. Please ask staff "
+                                  "at the service desk."));
+      return;
+    }
+  submission->staff_id = g_strdup (linli_kiosk_get_staff_id (self));
   request = linli_application_form_new (item->item_code, resident->resident_ref);
+  if (submission->staff_id != NULL)
+    linli_application_form_set_submitted_by (request, LINLI_SUBMITTER_STAFF, submission->staff_id);
   if (catalog->etag != NULL)
     linli_application_form_set_catalog_etag (request, catalog->etag);
   linli_application_form_set_confirmed_at (request, linli_form_get_confirmed_at (form));
@@ -311,6 +327,11 @@ linli_kiosk_submit_application_async (LinliKiosk *self,
     }
   g_info ("application for item %s kept in the outbox (%zu bytes)", item->item_code,
           g_bytes_get_size (body));
+  if (submission->staff_id != NULL)
+    {
+      g_autofree char *detail = g_strdup_printf ("item %s, key %s", item->item_code, key);
+      linli_kiosk_audit_staff_action (self, "staff-application-filed", detail);
+    }
   /* Not the task's cancellable: a resident who leaves the screen does not
    * take the application back from the outbox. */
   linli_outbox_wait_async (outbox, key, ANSWER_TIMEOUT_S, NULL, on_answered,

@@ -41,5 +41,6 @@ typedef struct _LinliKioskStaff LinliKioskStaff;
 LinliKioskStaff *linli_kiosk_staff_new (LinliKiosk *kiosk);
 void linli_kiosk_staff_free (LinliKioskStaff *staff);
 LinliKioskStaff *linli_kiosk_get_staff (LinliKiosk *self);
+void linli_kiosk_audit_staff_action (LinliKiosk *self, const char *action, const char *detail);
 
 G_END_DECLS

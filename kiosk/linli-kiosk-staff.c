@@ -107,6 +107,16 @@ linli_kiosk_staff_free (LinliKioskStaff *staff)
 }
 
 /* TRUE when the configuration has a usable [staff] roster. */
+/* Audits what the signed-in staff member did (nothing when nobody is). */
+void
+linli_kiosk_audit_staff_action (LinliKiosk *self, const char *action, const char *detail)
+{
+  LinliKioskStaff *staff = linli_kiosk_get_staff (self);
+
+  if (staff != NULL && staff->staff_id != NULL)
+    linli_staff_auth_note_action (staff->auth, staff->staff_id, action, detail);
+}
+
 gboolean
 linli_kiosk_get_staff_configured (LinliKiosk *self)
 {

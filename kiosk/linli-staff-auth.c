@@ -474,6 +474,26 @@ linli_staff_auth_verify_finish (LinliStaffAuth *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* What a signed-in staff member did for a resident (an application filed
+ * on their behalf): @detail names the item, never the resident. */
+void
+linli_staff_auth_note_action (LinliStaffAuth *self,
+                              const char *staff_id,
+                              const char *action,
+                              const char *detail)
+{
+  g_autofree char *line = NULL;
+
+  g_return_if_fail (LINLI_IS_STAFF_AUTH (self));
+  if (!ensure_audit (self, NULL))
+    {
+      g_warning ("%s: not audited: no audit file", action);
+      return;
+    }
+  line = g_strdup_printf ("staff %s: %s", staff_id, detail != NULL ? detail : "");
+  audit (self, action, line);
+}
+
 void
 linli_staff_auth_note_signed_out (LinliStaffAuth *self, const char *staff_id, const char *why)
 {

@@ -67,6 +67,10 @@ gboolean linli_staff_auth_verify_finish (LinliStaffAuth *self,
 
 /* Audits "staff-signed-out" for @staff_id, with @why ("finished",
  * "timeout"…) in the detail. */
+void linli_staff_auth_note_action (LinliStaffAuth *self,
+                                   const char *staff_id,
+                                   const char *action,
+                                   const char *detail);
 void linli_staff_auth_note_signed_out (LinliStaffAuth *self, const char *staff_id, const char *why);
 
 G_END_DECLS

@@ -1289,8 +1289,23 @@ on_form_cancelled (LinliWindow *self)
   back_to_category (self);
 }
 
+static gboolean start_application (LinliWindow *self, LinliServiceTile *tile);
+
+/* Back from the staff sign-in an assisted-only item asked for: the item
+ * goes on, or back to its category. */
+static void
+on_staff_for_item (LinliWindow *self, gboolean signed_in, gpointer user_data)
+{
+  g_autoptr (LinliServiceTile) tile
+      = self->service_tile != NULL ? g_object_ref (self->service_tile) : NULL;
+
+  if (!signed_in || tile == NULL || !start_application (self, tile))
+    back_to_category (self);
+}
+
 /* An application item, for the resident on the reader: its questions,
- * then the documents, then the summary. */
+ * then the documents, then the summary. An item only staff may file asks
+ * for a staff sign-in first. */
 static gboolean
 start_application (LinliWindow *self, LinliServiceTile *tile)
 {
@@ -1304,6 +1319,14 @@ start_application (LinliWindow *self, LinliServiceTile *tile)
     return FALSE;
   g_clear_object (&self->form);
   self->form = form;
+  if (linli_form_get_assisted_only (form) && linli_kiosk_get_staff_id (self->kiosk) == NULL)
+    {
+      linli_kiosk_speak (self->kiosk,
+                         _ ("Staff must file this application with you. Staff, please sign in."),
+                         LINLI_VOICE_PRIORITY_ALERT);
+      linli_window_sign_in_staff (self, on_staff_for_item, NULL);
+      return TRUE;
+    }
   if (linli_form_get_n_fields (form) == 0)
     {
       on_form_fields_done (self);

@@ -327,6 +327,87 @@ ok("结束办理 wiped the answers and pages the session held; nothing left behi
 stop()
 os.close(control_fd)
 
+# ---- an item only staff may file: the staff member signs in first, the
+# receipt names them, the audit log has the filing ----
+assisted = next(i for i in catalog["items"] if i["flow"] == "application"
+                and i.get("assisted_only") and i["documents"])
+DIAG = os.environ["LINLI_DIAG"]
+PIN = "246813"
+hashed = subprocess.run([DIAG, "hash-pin"], input=PIN + "\n", capture_output=True, text=True,
+                        check=True).stdout.strip().split("=", 1)[1]
+work = tempfile.mkdtemp(prefix="linli-capture-walk.")
+atexit.register(shutil.rmtree, work, True)
+pty_link, control_fd = ga467_reader(work)
+log_path = launch(f"filesrc location={page_png} ! pngdec ! imagefreeze", "assisted",
+                  f"id-reader-serial={pty_link}\nprinter={os.environ['CUPS_RIG_QUEUE']}\n"
+                  f"[maintenance]\naudit-db={work}/audit.db\n[staff]\nGZ0042 = {hashed}\n")
+screen_is("邻里 · 欢迎")
+os.write(control_fd, b"place resident\n")
+screen_is("邻里 · 首页", timeout=15)
+press(category_title(assisted))
+press(assisted["title"]["zh"])
+screen_is("邻里 · 帮办人员登录", timeout=10)
+screenshot("assisted-01-staff-sign-in")
+xdotool("type", "--delay", "50", "GZ0042")
+xdotool("key", "Return")
+expect_label_containing("请输入密码")
+xdotool("type", "--delay", "50", PIN)
+xdotool("key", "Return")
+screen_is(f"邻里 · 填写：{assisted['title']['zh']}", timeout=15)
+ok("an item only staff may file asks for the staff sign-in, then opens its form")
+
+for field in assisted["fields"]:
+    expect_label(field["label"]["zh"])
+    if field["type"] in ("choice", "boolean"):
+        name = field["choices"][0]["label"]["zh"] if field["type"] == "choice" else "是"
+        button = wait_for(f"choice {name}", lambda: next(
+            (find(role, name) for role in ("toggle button", "radio button", "push button")
+             if find(role, name) is not None), None))
+        button.queryAction().doAction(0)
+    elif field["required"]:
+        xdotool("type", "--delay", "40", {"phone": "13912345678", "date": "2026-12-01"}.get(
+            field["type"], "上海市"))
+    press("下一项")
+for spec in assisted["documents"]:
+    screen_is(f"邻里 · 拍摄材料：{spec['title']['zh']}", timeout=15)
+    expect_thumbnails(1)
+    press("完成")
+screen_is(f"邻里 · 填写：{assisted['title']['zh']}", timeout=15)
+expect_label("请核对申请内容")
+press("确认提交")
+number = wait_for("the application number", lambda: next(
+    (a.name for a in find_all("label") if re.fullmatch(r"BJ\d{8,}", a.name or "")), None),
+    timeout=30)
+os.path.exists(output) and os.remove(output)
+press("打印")
+expect_label_containing("打印完成", timeout=30)
+for _ in range(50):
+    if os.path.exists(output) and os.path.getsize(output) > 0:
+        break
+    time.sleep(0.1)
+text = subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
+                      check=True).stdout
+flat = re.sub(r"\s+", "", text)
+for expected in ("办件回执", number, "代办人员：GZ0042", "王*明"):
+    if expected not in flat:
+        fail(f"'{expected}' is not on the printed receipt: {text!r}")
+ok(f"filed by staff ({number}): the receipt names the staff member 代办人员 GZ0042")
+
+config = os.path.join(work, "kiosk.conf")
+records = subprocess.run([DIAG, "--config", config, "audit", "-n", "100"], capture_output=True,
+                         text=True, check=False).stdout
+for action in ("staff-signed-in", "staff-application-filed", "staff-application-numbered"):
+    if action not in records:
+        fail(f"no {action} in the audit log: {records}")
+if number not in records or "13912345678" in records:
+    fail(f"the audit log lacks the number or holds the resident's data: {records}")
+ok("the audit log has the staff sign-in, the filing and its number, no resident data")
+os.write(control_fd, b"lift\n")
+press("结束办理")
+screen_is("邻里 · 欢迎")
+stop()
+os.close(control_fd)
+
 # ---- the certification photo, submitted, its receipt printed ----
 # The retired resident's card (李秀英 in the simulator: certification due).
 work = tempfile.mkdtemp(prefix="linli-capture-walk.")
