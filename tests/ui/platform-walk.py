@@ -66,7 +66,7 @@ if item is None:
     fail(f"the category '{first['code']}' has no certification item")
 press(item["title"]["zh"])
 screen_is(f"邻里 · {item['title']['zh']}")
-expect_label_containing("请先把身份证放在读卡器上")
+expect_label_containing("请把身份证放在读卡器上")
 ok("an item that needs the card, chosen without one, asks for it plainly")
 screenshot("platform-03-item")
 press("返回")
