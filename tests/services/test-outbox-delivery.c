@@ -653,6 +653,90 @@ test_clock (Fixture *f, gconstpointer data)
   g_assert_cmpint (sim_applications_with_key (key), ==, 1);
 }
 
+typedef struct
+{
+  gboolean done;
+  JsonNode *answer;
+  GError *error;
+} Wait;
+
+static void
+on_waited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->answer = linli_outbox_wait_finish (LINLI_OUTBOX (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+wait_clear (Wait *wait)
+{
+  g_clear_pointer (&wait->answer, json_node_unref);
+  g_clear_error (&wait->error);
+  wait->done = FALSE;
+}
+
+/* linli_outbox_wait_async: the platform's answer to one entry (the
+ * application number), its refusal, a time-out that leaves the entry
+ * pending (it is still delivered afterwards), and a cancelled wait. */
+static void
+test_wait (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancellable = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *bad = NULL;
+  Wait wait = { 0 };
+
+  if (f->platform == NULL)
+    return;
+  linli_outbox_start (f->outbox, f->platform);
+
+  key = enqueue_application (f, "", 0);
+  linli_outbox_wait_async (f->outbox, key, 10, NULL, on_waited, &wait);
+  outbox_testing_wait (&wait.done);
+  g_assert_no_error (wait.error);
+  g_assert_nonnull (wait.answer);
+  g_assert_nonnull (json_object_get_string_member_with_default (json_node_get_object (wait.answer),
+                                                                "application_number", NULL));
+  wait_clear (&wait);
+
+  bad = enqueue_application (f, "-TOO-LONG-FOR-THE-DESTINATION-FIELD-OF-THE-ITEM", 1);
+  linli_outbox_wait_async (f->outbox, bad, 10, NULL, on_waited, &wait);
+  outbox_testing_wait (&wait.done);
+  g_assert_null (wait.answer);
+  g_assert_error (wait.error, LINLI_PLATFORM_ERROR, LINLI_PLATFORM_ERROR_REJECTED);
+  wait_clear (&wait);
+
+  /* The platform slower than the wait: timed out, then delivered all the
+   * same. */
+  g_clear_pointer (&key, g_free);
+  g_assert_true (outbox_testing_fault ("{\"kind\": \"latency\", \"latency_ms\": 2500,"
+                                       " \"method\": \"POST\", \"path\": \"/applications\","
+                                       " \"count\": 1}",
+                                       &error));
+  key = enqueue_application (f, "", 2);
+  linli_outbox_wait_async (f->outbox, key, 1, NULL, on_waited, &wait);
+  outbox_testing_wait (&wait.done);
+  g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  wait_clear (&wait);
+  wait_delivered (f, 2, 15);
+  g_assert_cmpint (sim_applications_with_key (key), ==, 1);
+
+  /* Cancelled: the wait ends at once; the entry is still sent. */
+  g_clear_pointer (&key, g_free);
+  key = enqueue_application (f, "", 3);
+  cancellable = g_cancellable_new ();
+  linli_outbox_wait_async (f->outbox, key, 10, cancellable, on_waited, &wait);
+  g_cancellable_cancel (cancellable);
+  outbox_testing_wait (&wait.done);
+  g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  wait_clear (&wait);
+  wait_delivered (f, 3, 15);
+  g_assert_cmpint (sim_applications_with_key (key), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -667,6 +751,7 @@ main (int argc, char **argv)
   ADD ("/outbox/delivery/stop-restart", test_stop_restart);
   ADD ("/outbox/delivery/kick", test_kick);
   ADD ("/outbox/delivery/clock", test_clock);
+  ADD ("/outbox/delivery/wait", test_wait);
 #undef ADD
 
   return g_test_run ();
