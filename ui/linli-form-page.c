@@ -137,10 +137,15 @@ on_choice_toggled (GtkToggleButton *button, LinliFormPage *self)
 {
   const char *value = g_object_get_data (G_OBJECT (button), "value");
 
+  g_autofree char *said = NULL;
+
   if (!gtk_toggle_button_get_active (button) || self->form == NULL)
     return;
   linli_form_set_text (self->form, self->index, value);
   linli_kiosk_user_activity (self->kiosk);
+  /* TRANSLATORS: said when an answer of a form is chosen; %s is the answer */
+  said = g_strdup_printf (_ ("Chosen: %s"), gtk_button_get_label (GTK_BUTTON (button)));
+  linli_kiosk_speak (self->kiosk, said, LINLI_VOICE_PRIORITY_FOCUS);
 }
 
 static void

@@ -201,6 +201,9 @@ linli_widget_get_speech (GtkWidget *widget)
   /* The role tells a listener that Enter does something here. */
   if (GTK_IS_BUTTON (widget))
     g_string_append_printf (text, _ ("; button"));
+  /* A form's answer: which one is chosen is heard, not only seen. */
+  if (GTK_IS_TOGGLE_BUTTON (widget) && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (widget)))
+    g_string_append_printf (text, _ ("; chosen"));
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
