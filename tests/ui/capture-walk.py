@@ -37,6 +37,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kiosklib  # noqa: E402
 from kiosklib import (done, expect_label, expect_label_containing, fail, find,  # noqa: E402
                       find_all, ga467_reader, kiosk_config, ok, platform_catalog, press,
+                      print_and_read,
                       screen_is, screenshot, stop, wait_for, xdotool)
 
 args = sys.argv[1:]
@@ -296,15 +297,7 @@ screenshot("application-05-submitted")
 ok(f"确认提交 files the application through the outbox: application number {number}")
 
 output = os.environ["CUPS_RIG_OUTPUT"]
-os.path.exists(output) and os.remove(output)
-press("打印")
-expect_label_containing("打印完成", timeout=30)
-for _ in range(50):
-    if os.path.exists(output) and os.path.getsize(output) > 0:
-        break
-    time.sleep(0.1)
-text = subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
-                      check=True).stdout
+text = print_and_read(output)
 flat = re.sub(r"\s+", "", text)
 for expected in ("办件回执", application["title"]["zh"], number, "王*明", "已收到您的申请"):
     if expected not in flat:
@@ -378,15 +371,7 @@ press("确认提交")
 number = wait_for("the application number", lambda: next(
     (a.name for a in find_all("label") if re.fullmatch(r"BJ\d{8,}", a.name or "")), None),
     timeout=30)
-os.path.exists(output) and os.remove(output)
-press("打印")
-expect_label_containing("打印完成", timeout=30)
-for _ in range(50):
-    if os.path.exists(output) and os.path.getsize(output) > 0:
-        break
-    time.sleep(0.1)
-text = subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
-                      check=True).stdout
+text = print_and_read(output)
 flat = re.sub(r"\s+", "", text)
 for expected in ("办件回执", number, "代办人员：GZ0042", "王*明"):
     if expected not in flat:
@@ -476,15 +461,7 @@ screenshot("capture-08-submitted")
 ok(f"使用这张 submits through the outbox; the platform's answer is shown: pending, {number}")
 
 output = os.environ["CUPS_RIG_OUTPUT"]
-os.path.exists(output) and os.remove(output)
-press("打印")
-expect_label_containing("打印完成", timeout=30)
-for _ in range(50):
-    if os.path.exists(output) and os.path.getsize(output) > 0:
-        break
-    time.sleep(0.1)
-text = subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
-                      check=True).stdout
+text = print_and_read(output)
 for expected in ("养老金资格认证回执", number, "李*英", "等待审核"):
     if expected not in text:
         fail(f"'{expected}' is not on the printed receipt: {text!r}")

@@ -23,7 +23,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kiosklib import (done, expect_label, expect_label_containing, fail, find,  # noqa: E402
-                      ga467_reader, kiosk_config, ok, platform_catalog, press, scan_qr,
+                      ga467_reader, kiosk_config, ok, platform_catalog, press,
+                      print_and_read, scan_qr,
                       screen_is, screenshot, start, stop, wait_for)
 
 KIOSK, CONFIG, ARTIFACTS = sys.argv[1:4]
@@ -120,15 +121,7 @@ wait_for("the Print button", lambda: find("push button", "打印"))
 screenshot("certificate-04-balance")
 ok("the medical-insurance balance is shown in large text once the item is chosen")
 
-os.path.exists(output) and os.remove(output)
-press("打印")
-expect_label_containing("打印完成", timeout=30)
-for _ in range(50):
-    if os.path.exists(output) and os.path.getsize(output) > 0:
-        break
-    time.sleep(0.1)
-text = subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
-                      check=True).stdout
+text = print_and_read(output)
 for expected in ("医保账户余额", "账户余额", "元", "终端"):
     if expected not in text:
         fail(f"'{expected}' is not on the printed receipt: {text!r}")

@@ -221,6 +221,22 @@ def kiosk_config(base, work, extra):
     return config
 
 
+def print_and_read(output):
+    """Presses 打印 on the shown result, waits for 打印完成 and the file the
+    cupsd rig's queue writes (@output, removed first), and returns its text
+    (pdftotext -layout)."""
+    if os.path.exists(output):
+        os.remove(output)
+    press("打印")
+    expect_label_containing("打印完成", timeout=30)
+    for _ in range(50):
+        if os.path.exists(output) and os.path.getsize(output) > 0:
+            break
+        time.sleep(0.1)
+    return subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
 def scan_qr(path):
     """What a phone reads from the QR code in the screenshot @path."""
     result = subprocess.run(["zbarimg", "--quiet", "--raw", path], capture_output=True, text=True,

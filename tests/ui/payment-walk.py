@@ -26,7 +26,8 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kiosklib import (done, expect_label, expect_label_containing, fail, find,  # noqa: E402
-                      ga467_reader, kiosk_config, ok, platform_catalog, press, scan_qr,
+                      ga467_reader, kiosk_config, ok, platform_catalog, press,
+                      print_and_read, scan_qr,
                       screen_is, screenshot, start, stop, wait_for)
 
 KIOSK, CONFIG, ARTIFACTS = sys.argv[1:4]
@@ -97,14 +98,7 @@ wait_for("the Print button", lambda: find("push button", "打印"))
 screenshot("payment-03-paid")
 ok("the kiosk sees the payment on the platform and shows the receipt")
 
-press("打印")
-expect_label_containing("打印完成", timeout=30)
-for _ in range(50):
-    if os.path.exists(output) and os.path.getsize(output) > 0:
-        break
-    time.sleep(0.1)
-text = subprocess.run(["pdftotext", "-layout", output, "-"], capture_output=True, text=True,
-                      check=True).stdout
+text = print_and_read(output)
 for expected in ("缴费凭证", water["title"]["zh"], "27.80", order_id):
     if expected not in text:
         fail(f"'{expected}' is not on the printed payment receipt: {text!r}")
