@@ -34,6 +34,9 @@ typedef struct
   char *title_zh;     /* the item, as printed */
   char *title_screen; /* the item, in the screen's language */
   char *staff_id;     /* or NULL */
+  /* Masked when filed: the answer may come after the resident left. */
+  char *name;
+  char *id_number;
 } Submission;
 
 static void
@@ -42,6 +45,8 @@ submission_free (Submission *submission)
   g_free (submission->title_zh);
   g_free (submission->title_screen);
   g_free (submission->staff_id);
+  g_free (submission->name);
+  g_free (submission->id_number);
   g_free (submission);
 }
 
@@ -51,29 +56,23 @@ application_printout (LinliKiosk *self,
                       LinliApplication *answer,
                       GError **error)
 {
-  LinliIdentity *identity = linli_kiosk_get_identity (self);
   const char *language = linli_kiosk_get_language (self);
   g_autoptr (LinliReceipt) receipt = linli_kiosk_new_receipt (self, "application", error);
   g_autoptr (GString) lines = g_string_new (NULL);
-  g_autofree char *name = NULL;
-  g_autofree char *id_number = NULL;
   g_autofree char *spoken_number = NULL;
   g_autofree char *spoken_line = NULL;
   LinliPrintout *printout;
 
   if (receipt == NULL)
     return NULL;
-  if (identity != NULL)
-    {
-      name = linli_mask_name (linli_identity_get_name (identity));
-      id_number = linli_mask_id_number (linli_identity_get_id_number (identity));
-    }
   g_string_append_printf (lines, "状态\t%s", linli_localized_text_get (answer->status_text, "zh"));
   if (answer->expected_by != NULL)
     g_string_append_printf (lines, "\n预计办结\t%s", answer->expected_by);
   if (!linli_receipt_set (receipt, "item", submission->title_zh, error)
-      || !linli_receipt_set (receipt, "name", name != NULL ? name : "", error)
-      || !linli_receipt_set (receipt, "id_number", id_number != NULL ? id_number : "", error)
+      || !linli_receipt_set (receipt, "name", submission->name != NULL ? submission->name : "",
+                             error)
+      || !linli_receipt_set (receipt, "id_number",
+                             submission->id_number != NULL ? submission->id_number : "", error)
       || (submission->staff_id != NULL
           && !linli_receipt_set (receipt, "staff", submission->staff_id, error))
       || !linli_receipt_set (receipt, "lines", lines->str, error)
@@ -285,6 +284,9 @@ linli_kiosk_submit_application_async (LinliKiosk *self,
   submission = g_new0 (Submission, 1);
   submission->title_zh = g_strdup (linli_localized_text_get (item->title, "zh"));
   submission->title_screen = g_strdup (linli_localized_text_get (item->title, language));
+  submission->name = linli_mask_name (linli_identity_get_name (linli_kiosk_get_identity (self)));
+  submission->id_number
+      = linli_mask_id_number (linli_identity_get_id_number (linli_kiosk_get_identity (self)));
   g_task_set_task_data (task, submission, (GDestroyNotify) submission_free);
 
   if (item->assisted_only && linli_kiosk_get_staff_id (self) == NULL)
