@@ -250,8 +250,9 @@ linli_capture_set_document (LinliCapture *self, const char *name, int pages_min,
   self->mode = LINLI_CAPTURE_MODE_DOCUMENT;
   g_free (self->document);
   self->document = g_strdup (name);
-  self->pages_min = MAX (pages_min, 1);
-  self->pages_max = MAX (pages_max, self->pages_min);
+  /* 0: a document the application may go without. */
+  self->pages_min = MAX (pages_min, 0);
+  self->pages_max = MAX (pages_max, MAX (self->pages_min, 1));
 }
 
 void
@@ -667,6 +668,7 @@ linli_capture_find_document (LinliKiosk *kiosk,
       document->pages_min = spec->pages_min;
       document->pages_max = spec->pages_max;
       document->max_bytes = spec->max_bytes;
+      document->required = spec->required;
       return TRUE;
     }
   return FALSE;
@@ -688,6 +690,15 @@ linli_capture_assemble (
 
   pages = self->document != NULL ? linli_session_get_pages (self->session, self->document) : NULL;
   n = pages != NULL ? g_list_model_get_n_items (G_LIST_MODEL (pages)) : 0;
+  if (pages != NULL && n == 0 && self->pages_min == 0)
+    {
+      /* An optional document left out: nothing to put together. */
+      if (n_pages != NULL)
+        *n_pages = 0;
+      if (size != NULL)
+        *size = 0;
+      return TRUE;
+    }
   if (pages == NULL || n < (guint) self->pages_min)
     {
       g_set_error_literal (error, LINLI_CAPTURE_ERROR, LINLI_CAPTURE_ERROR_MISSING,

@@ -45,7 +45,8 @@ typedef struct
   char *title; /* in the language asked for */
   int pages_min;
   int pages_max;
-  gint64 max_bytes; /* the PDF of all its pages at most */
+  gint64 max_bytes;  /* the PDF of all its pages at most */
+  gboolean required; /* FALSE: the application may go without it */
 } LinliCaptureDocument;
 
 void linli_capture_document_clear (LinliCaptureDocument *document);

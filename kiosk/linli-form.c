@@ -317,7 +317,10 @@ linli_form_get_summary (LinliForm *self, const char *language, GStrv *labels, GS
       const LinliDocumentSpec *spec = g_ptr_array_index (self->item->documents, i);
       GListModel *pages = G_LIST_MODEL (linli_session_get_pages (self->session, spec->name));
       guint n_pages = pages != NULL ? g_list_model_get_n_items (pages) : 0;
-      g_autofree char *shown = g_strdup_printf (ngettext ("%u page", "%u pages", n_pages), n_pages);
+      g_autofree char *shown
+          = n_pages == 0 && !spec->required
+                ? g_strdup (_ ("(not given)"))
+                : g_strdup_printf (ngettext ("%u page", "%u pages", n_pages), n_pages);
 
       g_strv_builder_add (label_builder, linli_localized_text_get (spec->title, language));
       g_strv_builder_add (value_builder, shown);

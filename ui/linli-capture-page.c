@@ -134,7 +134,13 @@ update_count (LinliCapturePage *self)
   int max = linli_capture_get_pages_max (self->capture);
   g_autofree char *text = NULL;
 
-  if (min == max)
+  if (min == 0)
+    /* TRANSLATORS: pages captured so far of a document the application
+     * may go without, and the most pages */
+    text = g_strdup_printf (ngettext ("%u page taken, up to %d; this document may be left out",
+                                      "%u pages taken, up to %d; this document may be left out", n),
+                            n, max);
+  else if (min == max)
     /* TRANSLATORS: pages captured so far, and how many the document has */
     text = g_strdup_printf (ngettext ("%u page taken, %d needed", "%u pages taken, %d needed", n),
                             n, max);

@@ -1139,7 +1139,9 @@ linli_window_capture_document (LinliWindow *self,
   self->capture_done = done;
   self->capture_data = user_data;
   capture = linli_kiosk_get_capture (self->kiosk);
-  linli_capture_set_document (capture, document.name, document.pages_min, document.pages_max);
+  /* An optional document may be left without pages (完成 at once). */
+  linli_capture_set_document (capture, document.name, document.required ? document.pages_min : 0,
+                              document.pages_max);
   linli_capture_page_start_document (self->capture_page, document.title);
   linli_capture_document_clear (&document);
   show_page (self, "capture");
