@@ -38,6 +38,9 @@ struct _LinliHeartbeatReporter
   guint64 identifications;
   guint64 payments_created;
   guint64 payments_paid;
+  guint64 applications_submitted;
+  guint64 certifications_submitted;
+  guint64 evaluations_submitted;
   guint64 receipts_printed;
 };
 
@@ -194,6 +197,9 @@ build_heartbeat (LinliHeartbeatReporter *self)
   counters.identifications = self->identifications;
   counters.payments_created = self->payments_created;
   counters.payments_paid = self->payments_paid;
+  counters.applications_submitted = self->applications_submitted;
+  counters.certifications_submitted = self->certifications_submitted;
+  counters.evaluations_submitted = self->evaluations_submitted;
   counters.receipts_printed = self->receipts_printed;
   self->errors_at_send = self->ring != NULL ? linli_log_ring_get_error_count (self->ring) : 0;
   counters.errors = self->errors_at_send - self->errors_reported;
@@ -331,6 +337,35 @@ linli_heartbeat_reporter_count_receipt (LinliHeartbeatReporter *self)
 {
   g_return_if_fail (LINLI_IS_HEARTBEAT_REPORTER (self));
   self->receipts_printed++;
+}
+
+/* A submission written to the outbox at this kiosk (its delivery is the
+ * outbox's depth, reported apart). */
+void
+linli_heartbeat_reporter_count_submission (LinliHeartbeatReporter *self, const char *kind)
+{
+  g_return_if_fail (LINLI_IS_HEARTBEAT_REPORTER (self));
+  if (g_strcmp0 (kind, LINLI_OUTBOX_KIND_APPLICATION) == 0)
+    self->applications_submitted++;
+  else if (g_strcmp0 (kind, LINLI_OUTBOX_KIND_PENSION_CERTIFICATION) == 0)
+    self->certifications_submitted++;
+  else if (g_strcmp0 (kind, LINLI_OUTBOX_KIND_EVALUATION) == 0)
+    self->evaluations_submitted++;
+}
+
+void
+linli_heartbeat_reporter_get_submissions (LinliHeartbeatReporter *self,
+                                          guint64 *applications,
+                                          guint64 *certifications,
+                                          guint64 *evaluations)
+{
+  g_return_if_fail (LINLI_IS_HEARTBEAT_REPORTER (self));
+  if (applications != NULL)
+    *applications = self->applications_submitted;
+  if (certifications != NULL)
+    *certifications = self->certifications_submitted;
+  if (evaluations != NULL)
+    *evaluations = self->evaluations_submitted;
 }
 
 #define COUNTED_CREATED "linli-heartbeat-counted-created"

@@ -44,6 +44,13 @@ void linli_heartbeat_reporter_count_identification (LinliHeartbeatReporter *self
 void linli_heartbeat_reporter_count_receipt (LinliHeartbeatReporter *self);
 LinliPayment *linli_heartbeat_reporter_watch_payment (LinliHeartbeatReporter *self,
                                                       LinliPayment *payment);
+/* A submission of @kind (LINLI_OUTBOX_KIND_APPLICATION, …) written to the
+ * outbox at this kiosk: counted as submitted. */
+void linli_heartbeat_reporter_count_submission (LinliHeartbeatReporter *self, const char *kind);
+void linli_heartbeat_reporter_get_submissions (LinliHeartbeatReporter *self,
+                                               guint64 *applications,
+                                               guint64 *certifications,
+                                               guint64 *evaluations);
 /* What the next heartbeat will carry (errors excepted). */
 void linli_heartbeat_reporter_get_counters (LinliHeartbeatReporter *self,
                                             guint64 *identifications,

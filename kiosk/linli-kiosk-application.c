@@ -329,6 +329,9 @@ linli_kiosk_submit_application_async (LinliKiosk *self,
     }
   g_info ("application for item %s kept in the outbox (%zu bytes)", item->item_code,
           g_bytes_get_size (body));
+  if (linli_kiosk_get_heartbeat_reporter (self) != NULL)
+    linli_heartbeat_reporter_count_submission (linli_kiosk_get_heartbeat_reporter (self),
+                                               LINLI_OUTBOX_KIND_APPLICATION);
   if (submission->staff_id != NULL)
     {
       g_autofree char *detail = g_strdup_printf ("item %s, key %s", item->item_code, key);

@@ -240,6 +240,9 @@ linli_kiosk_submit_certification_async (LinliKiosk *self,
                                   "desk can help you."));
       return;
     }
+  if (linli_kiosk_get_heartbeat_reporter (self) != NULL)
+    linli_heartbeat_reporter_count_submission (linli_kiosk_get_heartbeat_reporter (self),
+                                               LINLI_OUTBOX_KIND_PENSION_CERTIFICATION);
   /* Not the task's cancellable: a resident who leaves the screen does not
    * take the photo back from the outbox. */
   linli_outbox_wait_async (outbox, key, ANSWER_TIMEOUT_S, NULL, on_answered,

@@ -314,6 +314,11 @@ test_counters (void)
   g_assert_cmpuint (paid, ==, 1);
   g_assert_cmpuint (receipts, ==, 1);
 
+  /* What the kiosk wrote to the outbox (an application, a certification). */
+  linli_heartbeat_reporter_count_submission (reporter, "application");
+  linli_heartbeat_reporter_count_submission (reporter, "pension-certification");
+  linli_heartbeat_reporter_count_submission (reporter, "application");
+
   /* And so says the next heartbeat the platform receives. */
   last = linli_heartbeat_reporter_get_last_success (reporter);
   wait_for_success (reporter, last);
@@ -323,8 +328,8 @@ test_counters (void)
   g_assert_cmpint (counter (body, "payments_created"), ==, 1);
   g_assert_cmpint (counter (body, "payments_paid"), ==, 1);
   g_assert_cmpint (counter (body, "receipts_printed"), ==, 1);
-  g_assert_cmpint (counter (body, "applications_submitted"), ==, 0);
-  g_assert_cmpint (counter (body, "certifications_submitted"), ==, 0);
+  g_assert_cmpint (counter (body, "applications_submitted"), ==, 2);
+  g_assert_cmpint (counter (body, "certifications_submitted"), ==, 1);
   g_assert_cmpint (counter (body, "evaluations_submitted"), ==, 0);
 
   g_clear_object (&payment);
