@@ -170,3 +170,9 @@ linli_pin_lockout_succeed (LinliPinLockout *lockout)
   g_return_if_fail (lockout != NULL);
   *lockout = (LinliPinLockout){ 0 };
 }
+
+gint64
+linli_pin_lockout_minutes (gint64 seconds)
+{
+  return seconds / 60 + (seconds % 60 != 0 ? 1 : 0);
+}

@@ -61,5 +61,8 @@ gint64 linli_pin_lockout_remaining (const LinliPinLockout *lockout, gint64 now);
  * starts, or 0 when it starts none. */
 gint64 linli_pin_lockout_fail (LinliPinLockout *lockout, gint64 now);
 void linli_pin_lockout_succeed (LinliPinLockout *lockout);
+/* Whole minutes to tell for @seconds of lockout left, rounded up: "0
+ * minutes" would invite a try that is refused. */
+gint64 linli_pin_lockout_minutes (gint64 seconds);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 
 #include "linli-digit-pad.h"
 #include "linli-maintainer-auth.h"
+#include "linli-pin-check.h"
 #include "linli-maintenance-mode.h"
 
 #define PIN_MIN 4
@@ -73,11 +74,7 @@ say (LinliPinPage *self, const char *text)
 static char *
 locked_text (gint64 seconds)
 {
-  gint64 minutes = seconds / 60;
-
-  /* Rounded up: "0 minutes" would invite a try that is refused. */
-  if (seconds % 60 != 0)
-    minutes++;
+  gint64 minutes = linli_pin_lockout_minutes (seconds);
   return g_strdup_printf (ngettext ("Too many wrong PINs. Maintenance is locked for %d more "
                                     "minute.",
                                     "Too many wrong PINs. Maintenance is locked for %d more "

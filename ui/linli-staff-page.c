@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "linli-digit-pad.h"
+#include "linli-pin-check.h"
 #include "linli-staff-auth.h"
 
 /* How long the success stays on screen before the page is left. */
@@ -95,11 +96,7 @@ say (LinliStaffPage *self, const char *text)
 static char *
 locked_text (gint64 seconds)
 {
-  gint64 minutes = seconds / 60;
-
-  /* Rounded up: "0 minutes" would invite a try that is refused. */
-  if (seconds % 60 != 0)
-    minutes++;
+  gint64 minutes = linli_pin_lockout_minutes (seconds);
   return g_strdup_printf (ngettext ("Too many wrong tries. Sign-in with this staff number is "
                                     "locked for %d more minute.",
                                     "Too many wrong tries. Sign-in with this staff number is "
